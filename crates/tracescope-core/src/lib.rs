@@ -1,1 +1,14 @@
-pub fn hello() {}
+//! tracescope-core: everything between the bytes of a trace and the pixels of a view,
+//! with no web dependency, so it is tested and benchmarked natively.
+//!
+//! Data flows one way: [`import`] (per format) → [`model`] → [`derive`] (tree, summary)
+//! → [`layout`] (view-models of flat arrays in pixels) → [`draw`] (through a [`draw::Painter`]).
+
+pub mod derive;
+pub mod draw;
+pub mod import;
+pub mod layout;
+pub mod model;
+
+pub use import::{import, ImportError, Imported};
+pub use model::{Micros, SpanIdx, Trace};

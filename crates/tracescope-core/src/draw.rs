@@ -1,0 +1,273 @@
+//! Painting a laid-out scene through a [`Painter`]: the app implements it on a canvas,
+//! tests implement it by recording calls.
+
+use crate::derive::Derived;
+use crate::layout::color::Theme;
+use crate::layout::time_axis::format_duration;
+use crate::layout::waterfall::{Scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextStyle {
+    pub color: u32,
+    pub align: Align,
+    pub bold: bool,
+}
+
+/// The drawing operations the waterfall needs, in CSS pixels.
+pub trait Painter {
+    fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: u32);
+    /// Draws `text` with its baseline in the middle of the row at `y`.
+    fn text(&mut self, x: f32, y: f32, text: &str, style: TextStyle);
+    fn clip(&mut self, x: f32, y: f32, w: f32, h: f32);
+    fn unclip(&mut self);
+}
+
+/// Approximate advance of one character of the 12px UI font; used to shorten labels
+/// without measuring every string each frame.
+pub const CHAR_PX: f32 = 6.8;
+
+/// Cuts `text` to fit `max_px`, ending in `…` when shortened.
+pub fn fit_text(text: &str, max_px: f32) -> Option<std::borrow::Cow<'_, str>> {
+    let max_chars = (max_px / CHAR_PX).floor() as usize;
+    if max_chars == 0 {
+        return None;
+    }
+    let count = text.chars().count();
+    if count <= max_chars {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    let keep: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    Some(std::borrow::Cow::Owned(keep + "…"))
+}
+
+/// Paints the waterfall: ruler, grid, name column and bars of the rows in `scene`.
+pub fn paint_waterfall(
+    p: &mut impl Painter,
+    d: &Derived,
+    scene: &Scene,
+    vp: &Viewport,
+    theme: &Theme,
+) {
+    let vp = vp.clamped(scene.row_count);
+    p.fill_rect(0.0, 0.0, vp.width, vp.height, theme.background);
+    // Row stripes and names (clipped to the name column).
+    for i in 0..scene.len() {
+        if (scene.first_row + i) % 2 == 1 {
+            p.fill_rect(0.0, scene.y[i], vp.width, ROW_HEIGHT, theme.stripe);
+        }
+    }
+    for t in &scene.ticks {
+        p.fill_rect(
+            t.x.floor(),
+            RULER_HEIGHT,
+            1.0,
+            vp.height - RULER_HEIGHT,
+            theme.grid,
+        );
+    }
+    p.clip(0.0, RULER_HEIGHT, vp.name_width, vp.height - RULER_HEIGHT);
+    for i in 0..scene.len() {
+        let span = d.trace.span(scene.span[i]);
+        let y = scene.y[i];
+        let x = 6.0 + scene.indent[i];
+        if scene.has_children[i] {
+            let glyph = if scene.collapsed[i] { "▸" } else { "▾" };
+            p.text(
+                x,
+                y,
+                glyph,
+                TextStyle {
+                    color: theme.muted,
+                    align: Align::Left,
+                    bold: false,
+                },
+            );
+        }
+        p.fill_rect(x + 12.0, y + 5.0, 4.0, ROW_HEIGHT - 10.0, scene.color[i]);
+        let service = d.trace.str(span.service);
+        let service = if service.is_empty() {
+            "(unknown)"
+        } else {
+            service
+        };
+        let mut tx = x + 20.0;
+        let avail = vp.name_width - tx - 4.0;
+        if let Some(s) = fit_text(service, avail.min(avail * 0.5 + 40.0)) {
+            p.text(
+                tx,
+                y,
+                &s,
+                TextStyle {
+                    color: theme.text,
+                    align: Align::Left,
+                    bold: true,
+                },
+            );
+            tx += s.chars().count() as f32 * (CHAR_PX + 0.4) + 6.0;
+        }
+        let name = d.trace.str(span.name);
+        if let Some(s) = fit_text(name, vp.name_width - tx - 4.0) {
+            p.text(
+                tx,
+                y,
+                &s,
+                TextStyle {
+                    color: theme.muted,
+                    align: Align::Left,
+                    bold: false,
+                },
+            );
+        }
+    }
+    p.unclip();
+    // Bars and duration labels.
+    p.clip(
+        vp.name_width,
+        RULER_HEIGHT,
+        vp.width - vp.name_width,
+        vp.height - RULER_HEIGHT,
+    );
+    for i in 0..scene.len() {
+        let y = scene.y[i];
+        let color = if scene.error[i] {
+            theme.error
+        } else {
+            scene.color[i]
+        };
+        p.fill_rect(
+            scene.bar_x[i],
+            y + 6.0,
+            scene.bar_w[i],
+            ROW_HEIGHT - 12.0,
+            color,
+        );
+        let label = format_duration(d.tree.duration[scene.span[i].get()]);
+        let label_px = label.chars().count() as f32 * CHAR_PX;
+        let right = scene.bar_x[i] + scene.bar_w[i];
+        if right + 4.0 + label_px < vp.width {
+            p.text(
+                right + 4.0,
+                y,
+                &label,
+                TextStyle {
+                    color: theme.muted,
+                    align: Align::Left,
+                    bold: false,
+                },
+            );
+        } else {
+            p.text(
+                scene.bar_x[i] - 4.0,
+                y,
+                &label,
+                TextStyle {
+                    color: theme.muted,
+                    align: Align::Right,
+                    bold: false,
+                },
+            );
+        }
+    }
+    p.unclip();
+    // Ruler and column divider on top.
+    p.fill_rect(0.0, 0.0, vp.width, RULER_HEIGHT, theme.ruler);
+    p.text(
+        6.0,
+        2.0,
+        "Service · span",
+        TextStyle {
+            color: theme.muted,
+            align: Align::Left,
+            bold: true,
+        },
+    );
+    p.clip(vp.name_width, 0.0, vp.width - vp.name_width, RULER_HEIGHT);
+    for t in &scene.ticks {
+        p.fill_rect(t.x.floor(), RULER_HEIGHT - 6.0, 1.0, 6.0, theme.divider);
+        p.text(
+            t.x + 3.0,
+            2.0,
+            &t.label,
+            TextStyle {
+                color: theme.muted,
+                align: Align::Left,
+                bold: false,
+            },
+        );
+    }
+    p.unclip();
+    p.fill_rect(0.0, RULER_HEIGHT - 1.0, vp.width, 1.0, theme.divider);
+    p.fill_rect(vp.name_width - 1.0, 0.0, 1.0, vp.height, theme.divider);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derive::derive;
+    use crate::import::import;
+    use crate::layout::waterfall::{scene, visible_rows};
+
+    #[derive(Default)]
+    struct Recorder {
+        rects: Vec<(f32, f32, f32, f32, u32)>,
+        texts: Vec<String>,
+    }
+
+    impl Painter for Recorder {
+        fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: u32) {
+            self.rects.push((x, y, w, h, color));
+        }
+        fn text(&mut self, _x: f32, _y: f32, text: &str, _style: TextStyle) {
+            self.texts.push(text.to_string());
+        }
+        fn clip(&mut self, _: f32, _: f32, _: f32, _: f32) {}
+        fn unclip(&mut self) {}
+    }
+
+    #[test]
+    fn paints_names_bars_and_error_colour() {
+        let input = br#"[
+          {"traceId":"a","id":"1","name":"get /","timestamp":1000,"duration":1000,"localEndpoint":{"serviceName":"gateway"}},
+          {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"error":"boom"},"localEndpoint":{"serviceName":"db"}}
+        ]"#;
+        let mut imported = import(input).expect("valid");
+        let d = derive(imported.traces.remove(0));
+        let rows = visible_rows(&d, &[]);
+        let vp = Viewport::fit(&d, 900.0, 300.0);
+        let s = scene(&d, &rows, &[], &vp);
+        let mut r = Recorder::default();
+        paint_waterfall(&mut r, &d, &s, &vp, &Theme::LIGHT);
+        for want in ["gateway", "get /", "db", "query", "1ms", "300µs"] {
+            assert!(
+                r.texts.iter().any(|t| t == want),
+                "missing {want}: {:?}",
+                r.texts
+            );
+        }
+        assert!(
+            r.rects.iter().any(|r| r.4 == Theme::LIGHT.error),
+            "error bar is red"
+        );
+        // The child bar starts 20% into the timeline.
+        let tl = vp.scale();
+        let child_x = tl.x0 + tl.width * 0.2;
+        assert!(r
+            .rects
+            .iter()
+            .any(|r| (r.0 - child_x).abs() < 0.5 && r.4 == Theme::LIGHT.error));
+    }
+
+    #[test]
+    fn long_names_are_shortened() {
+        assert_eq!(fit_text("abc", 100.0).as_deref(), Some("abc"));
+        let cut = fit_text("a-very-long-service-name", 50.0).expect("fits some");
+        assert!(cut.ends_with('…') && cut.chars().count() == 7, "{cut}");
+        assert_eq!(fit_text("abc", 3.0), None);
+    }
+}

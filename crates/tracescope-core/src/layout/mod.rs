@@ -1,0 +1,5 @@
+//! View-models: what to draw, as flat arrays in pixels. No drawing happens here.
+
+pub mod color;
+pub mod time_axis;
+pub mod waterfall;
