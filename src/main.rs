@@ -1,1 +1,19 @@
-fn main() {}
+//! tracescope, the browser app: fetch → import → model → derive → layout → draw.
+//! Everything between the bytes and the pixels lives in `tracescope-core`; this crate
+//! fetches, keeps view state, and draws on canvas.
+
+mod app;
+mod canvas;
+mod config;
+mod error;
+mod fetch;
+mod files;
+mod search;
+mod state;
+mod trace_view;
+mod url;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -4,6 +4,7 @@
 //! Data flows one way: [`import`] (per format) → [`model`] → [`derive`] (tree, summary)
 //! → [`layout`] (view-models of flat arrays in pixels) → [`draw`] (through a [`draw::Painter`]).
 
+pub mod api;
 pub mod derive;
 pub mod draw;
 pub mod import;

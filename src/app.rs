@@ -1,0 +1,114 @@
+//! The app shell: header with file opening, the error panel, and the routed view.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::search::SearchView;
+use crate::state::{AppState, Route};
+use crate::trace_view::TraceView;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    leptos::task::spawn_local(async move {
+        let (api, problem) = crate::config::resolve().await;
+        state.api.set(Some(api));
+        if let Some(e) = problem {
+            state.fail(e);
+        }
+    });
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        state.route.set(Route::from_url());
+    });
+    on_cleanup(move || popstate.remove());
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            leptos::task::spawn_local(crate::files::open(state, file));
+        }
+        // Let the same file be chosen again.
+        input.set_value("");
+    };
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|dt| dt.files())
+            .and_then(|f| f.get(0))
+        {
+            leptos::task::spawn_local(crate::files::open(state, file));
+        }
+    };
+    let api_base = move || state.api.get().map(|a| a.base).unwrap_or_default();
+    let api_root = move || state.api.get().map(|a| a.root).unwrap_or_default();
+    let api_label = move || {
+        state
+            .api
+            .get()
+            .map(|a| format!("{} ({})", a.root, a.source.label()))
+            .unwrap_or_else(|| "resolving…".into())
+    };
+
+    view! {
+        <div
+            class="app"
+            class:dragging=move || dragging.get()
+            data-testid="app"
+            data-api-base=api_base
+            data-api-root=api_root
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <header class="top">
+                <a class="brand" href="?" on:click=move |ev| {
+                    ev.prevent_default();
+                    state.go(Route::Search(Default::default()));
+                }>"tracescope"</a>
+                <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
+                <label class="open-file">
+                    "Open trace file…"
+                    <input
+                        type="file"
+                        data-testid="file-input"
+                        accept=".json,.jsonl,.ndjson,application/json"
+                        on:change=on_file
+                    />
+                </label>
+            </header>
+            <ErrorPanel/>
+            <main>
+                {move || match state.route.get() {
+                    Route::Search(_) => view! { <SearchView/> }.into_any(),
+                    Route::Trace(_) | Route::File => view! { <TraceView/> }.into_any(),
+                }}
+            </main>
+            <div class="drop-hint">"Drop a Zipkin v2 JSON file to open it"</div>
+        </div>
+    }
+}
+
+#[component]
+fn ErrorPanel() -> impl IntoView {
+    let state = crate::state::use_app();
+    view! {
+        <Show when=move || state.error.with(Option::is_some)>
+            <div class="error" role="alert" data-testid="error">
+                <p class="message">{move || state.error.get().map(|e| e.to_string()).unwrap_or_default()}</p>
+                <button data-testid="error-dismiss" on:click=move |_| state.error.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,78 @@
+//! Where the API is: the `?api=` URL parameter, else `config.json` beside index.html,
+//! else the page's own origin.
+
+use serde::Deserialize;
+use tracescope_core::api::api_root;
+
+use crate::error::AppError;
+use crate::fetch;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    UrlParameter,
+    ConfigFile,
+    SameOrigin,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::UrlParameter => "?api= parameter",
+            Source::ConfigFile => "config.json",
+            Source::SameOrigin => "same origin",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Api {
+    /// The base as configured (empty for same origin).
+    pub base: String,
+    /// Absolute URL of the Zipkin v2 API, `…/api/v2`.
+    pub root: String,
+    pub source: Source,
+}
+
+#[derive(Deserialize, Default)]
+struct ConfigFile {
+    #[serde(default)]
+    api: Option<String>,
+}
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// `config.json` resolved against the document, so sub-path hosting finds its own.
+fn config_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base("config.json", &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| "config.json".into())
+}
+
+/// Resolves the API; a broken `config.json` is reported but does not stop the app.
+pub async fn resolve() -> (Api, Option<AppError>) {
+    let make = |base: String, source| Api {
+        root: api_root(&base, &origin()),
+        base,
+        source,
+    };
+    if let Some(base) = crate::url::param("api").filter(|b| !b.trim().is_empty()) {
+        return (make(base, Source::UrlParameter), None);
+    }
+    match fetch::get_json::<ConfigFile>(&config_url()).await {
+        Ok(ConfigFile { api: Some(base) }) if !base.trim().is_empty() => {
+            (make(base, Source::ConfigFile), None)
+        }
+        Ok(_) => (make(String::new(), Source::SameOrigin), None),
+        // No config.json is the normal case.
+        Err(AppError::Http { status: 404, .. }) => (make(String::new(), Source::SameOrigin), None),
+        Err(e) => (make(String::new(), Source::SameOrigin), Some(e)),
+    }
+}

@@ -1,0 +1,167 @@
+//! App-wide state: small values in signals, big data behind `Arc`s (a signal holding an
+//! `Arc` clones a pointer, never a trace).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use tracescope_core::derive::Derived;
+
+use crate::config::Api;
+use crate::error::AppError;
+
+/// Which view the URL asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Search(SearchParams),
+    Trace(String),
+    /// A trace opened from a file; the bytes are not in the URL.
+    File,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchParams {
+    pub service: String,
+    pub lookback_ms: u64,
+    pub limit: u32,
+}
+
+impl Default for SearchParams {
+    fn default() -> Self {
+        SearchParams {
+            service: String::new(),
+            lookback_ms: 3_600_000,
+            limit: 10,
+        }
+    }
+}
+
+impl SearchParams {
+    pub fn to_url_params(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("service", self.service.clone()),
+            ("lookback", self.lookback_ms.to_string()),
+            ("limit", self.limit.to_string()),
+        ]
+    }
+}
+
+impl Route {
+    pub fn from_url() -> Route {
+        let params = crate::url::params();
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if let Some(id) = get("trace").filter(|t| !t.is_empty()) {
+            return Route::Trace(id);
+        }
+        if get("view").as_deref() == Some("file") {
+            return Route::File;
+        }
+        let d = SearchParams::default();
+        Route::Search(SearchParams {
+            service: get("service").unwrap_or_default(),
+            lookback_ms: get("lookback")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d.lookback_ms),
+            limit: get("limit")
+                .and_then(|v| v.parse().ok())
+                .filter(|l| *l > 0)
+                .unwrap_or(d.limit),
+        })
+    }
+}
+
+/// One row of the search results, summarised once when the answer arrives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceRow {
+    pub id: String,
+    pub root_service: String,
+    pub root_name: String,
+    pub start_us: i64,
+    pub duration_us: i64,
+    pub span_count: usize,
+    pub error_count: usize,
+    pub services: Vec<(String, usize)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    pub params: SearchParams,
+    pub rows: Arc<Vec<TraceRow>>,
+}
+
+/// Traces on display: one fetched trace, or every trace in an opened file.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The trace id asked for, or the file name.
+    pub key: LoadKey,
+    pub traces: Arc<Vec<Arc<Derived>>>,
+    pub format: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadKey {
+    Trace(String),
+    File(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub api: RwSignal<Option<Api>>,
+    pub route: RwSignal<Route>,
+    pub error: RwSignal<Option<AppError>>,
+    pub services: RwSignal<Option<Arc<Vec<String>>>>,
+    pub results: RwSignal<Option<SearchResults>>,
+    pub loaded: RwSignal<Option<Loaded>>,
+    /// Which trace of `loaded` is shown.
+    pub selected: RwSignal<usize>,
+    /// True while a request the user waits for is in flight.
+    pub busy: RwSignal<bool>,
+}
+
+impl AppState {
+    pub fn new() -> AppState {
+        AppState {
+            api: RwSignal::new(None),
+            route: RwSignal::new(Route::from_url()),
+            error: RwSignal::new(None),
+            services: RwSignal::new(None),
+            results: RwSignal::new(None),
+            loaded: RwSignal::new(None),
+            selected: RwSignal::new(0),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// Goes to a view and records it in the history.
+    pub fn go(&self, route: Route) {
+        match &route {
+            Route::Search(p) => crate::url::navigate(&p.to_url_params()),
+            Route::Trace(id) => crate::url::navigate(&[("trace", id.clone())]),
+            Route::File => crate::url::navigate(&[("view", "file".into())]),
+        }
+        self.route.set(route);
+    }
+
+    pub fn fail(&self, e: AppError) {
+        self.error.set(Some(e));
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// An `Arc` compared by identity: lets memos hold big data without deep comparisons.
+#[derive(Debug)]
+pub struct ByPtr<T>(pub Arc<T>);
+
+impl<T> Clone for ByPtr<T> {
+    fn clone(&self) -> Self {
+        ByPtr(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
