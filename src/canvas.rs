@@ -84,6 +84,16 @@ impl Painter for CanvasPainter<'_> {
             .fill_text(text, f64::from(x), f64::from(y + ROW_HEIGHT / 2.0));
     }
 
+    fn measure(&mut self, text: &str, bold: bool) -> f32 {
+        if self.bold != Some(bold) {
+            self.ctx.set_font(if bold { FONT_BOLD } else { FONT });
+            self.bold = Some(bold);
+        }
+        self.ctx
+            .measure_text(text)
+            .map_or(0.0, |m| m.width() as f32)
+    }
+
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32) {
         self.ctx.save();
         self.ctx.begin_path();

@@ -24,6 +24,10 @@ pub trait Painter {
     fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: u32);
     /// Draws `text` with its baseline in the middle of the row at `y`.
     fn text(&mut self, x: f32, y: f32, text: &str, style: TextStyle);
+    /// Width of `text` in the UI font; the default is an estimate.
+    fn measure(&mut self, text: &str, bold: bool) -> f32 {
+        text.chars().count() as f32 * if bold { CHAR_PX + 0.6 } else { CHAR_PX }
+    }
     fn clip(&mut self, x: f32, y: f32, w: f32, h: f32);
     fn unclip(&mut self);
 }
@@ -109,7 +113,7 @@ pub fn paint_waterfall(
                     bold: true,
                 },
             );
-            tx += s.chars().count() as f32 * (CHAR_PX + 0.4) + 6.0;
+            tx += p.measure(&s, true) + 6.0;
         }
         let name = d.trace.str(span.name);
         if let Some(s) = fit_text(name, vp.name_width - tx - 4.0) {

@@ -45,7 +45,11 @@ pub fn ticks(scale: &TimeScale, min_gap_px: f32) -> Vec<Tick> {
     while t <= scale.to_us + step * 1e-9 && out.len() < 1000 {
         out.push(Tick {
             x: scale.px_from_micros(t),
-            label: format_duration(t.round() as i64),
+            label: if t.abs() < 0.5 {
+                "0".into()
+            } else {
+                format_duration(t.round() as i64)
+            },
         });
         t += step;
     }
@@ -65,8 +69,7 @@ pub fn format_duration(us: i64) -> String {
         }
     };
     match a {
-        0 => "0".into(),
-        1..=999 => format!("{sign}{a}µs"),
+        0..=999 => format!("{sign}{a}µs"),
         1_000..=999_999 => format!(
             "{sign}{}ms",
             trim(a as f64 / 1e3, if a < 10_000 { 2 } else { 1 })
@@ -85,7 +88,7 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(format_duration(0), "0");
+        assert_eq!(format_duration(0), "0µs");
         assert_eq!(format_duration(850), "850µs");
         assert_eq!(format_duration(1_500), "1.5ms");
         assert_eq!(format_duration(12_340), "12.3ms");
