@@ -258,7 +258,13 @@ fn relative(now_us: f64, start_us: i64) -> String {
 
 fn trace_row(state: AppState, r: &TraceRow, longest: i64, now_us: f64) -> impl IntoView {
     let id = r.id.clone();
+    let id2 = r.id.clone();
     let open = move |_| state.go(Route::Trace(id.clone()));
+    let open_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            state.go(Route::Trace(id2.clone()));
+        }
+    };
     let width = format!(
         "width: {:.1}%",
         r.duration_us as f64 / longest as f64 * 100.0
@@ -282,7 +288,7 @@ fn trace_row(state: AppState, r: &TraceRow, longest: i64, now_us: f64) -> impl I
         })
         .collect_view();
     view! {
-        <li class="trace-row" data-testid="trace-row" data-trace-id=r.id.clone() on:click=open tabindex="0">
+        <li class="trace-row" data-testid="trace-row" data-trace-id=r.id.clone() on:click=open on:keydown=open_key tabindex="0">
             <div class="row-main">
                 <span class="root" title=root.clone()>{root.clone()}</span>
                 <span class="when" title=r.start_us.to_string()>{relative(now_us, r.start_us)}</span>

@@ -154,26 +154,34 @@ pub fn paint_waterfall(
         let label = format_duration(d.tree.duration[scene.span[i].get()]);
         let label_px = label.chars().count() as f32 * CHAR_PX;
         let right = scene.bar_x[i] + scene.bar_w[i];
+        let muted = TextStyle {
+            color: theme.muted,
+            align: Align::Left,
+            bold: false,
+        };
         if right + 4.0 + label_px < vp.width {
-            p.text(
-                right + 4.0,
-                y,
-                &label,
-                TextStyle {
-                    color: theme.muted,
-                    align: Align::Left,
-                    bold: false,
-                },
-            );
-        } else {
+            p.text(right + 4.0, y, &label, muted);
+        } else if scene.bar_x[i] - 4.0 - label_px > vp.name_width {
             p.text(
                 scene.bar_x[i] - 4.0,
                 y,
                 &label,
                 TextStyle {
-                    color: theme.muted,
                     align: Align::Right,
-                    bold: false,
+                    ..muted
+                },
+            );
+        } else {
+            // The bar spans the view: label it inside, at its visible right end.
+            let x = right.min(vp.width) - 4.0;
+            p.text(
+                x,
+                y,
+                &label,
+                TextStyle {
+                    color: theme.background,
+                    align: Align::Right,
+                    bold: true,
                 },
             );
         }
