@@ -63,6 +63,10 @@ async fn run(cfg: ServerConfig) -> Result<(), String> {
         eprintln!("generated {} sample traces ({n} spans)", cfg.samples);
     }
 
+    // Encode big traces in the background so their first request is quick.
+    let traces = state.read().all_traces();
+    std::thread::spawn(move || tracescope_testserver::store::Store::warm(&traces, 10_000));
+
     let addr = format!("{}:{}", cfg.host, cfg.port);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await

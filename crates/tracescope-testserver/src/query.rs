@@ -138,9 +138,8 @@ impl QueryRequest {
             .collect();
 
         for s in spans {
-            let local = s.local_service().map(str::to_lowercase);
             if let Some(want) = &self.service_name {
-                if local.as_deref() != Some(want.as_str()) {
+                if !s.local_service().is_some_and(|l| eq_lowered(l, want)) {
                     continue;
                 }
             }
@@ -158,12 +157,12 @@ impl QueryRequest {
                 }
             }
             if let Some(want) = &self.remote_service_name {
-                if s.remote_service().map(str::to_lowercase).as_deref() == Some(want.as_str()) {
+                if s.remote_service().is_some_and(|r| eq_lowered(r, want)) {
                     remote_matched = true;
                 }
             }
             if let Some(want) = &self.span_name {
-                if s.name.as_deref().map(str::to_lowercase).as_deref() == Some(want.as_str()) {
+                if s.name.as_deref().is_some_and(|n| eq_lowered(n, want)) {
                     span_matched = true;
                 }
             }
@@ -180,9 +179,31 @@ impl QueryRequest {
     }
 }
 
+/// `stored.to_lowercase() == lowered`, without allocating for ASCII names (the common case;
+/// this runs for every span of every candidate trace).
+fn eq_lowered(stored: &str, lowered: &str) -> bool {
+    if stored.is_ascii() {
+        stored.len() == lowered.len()
+            && stored
+                .bytes()
+                .zip(lowered.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    } else {
+        stored.to_lowercase() == lowered
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowered_comparison() {
+        assert!(eq_lowered("Web-API", "web-api"));
+        assert!(!eq_lowered("Web-API", "Web-API"));
+        assert!(!eq_lowered("web", "web2"));
+        assert!(eq_lowered("ÄPFEL", "äpfel"));
+    }
 
     #[test]
     fn annotation_query_parsing_matches_zipkin() {

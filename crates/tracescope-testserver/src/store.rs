@@ -199,6 +199,19 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// Encodes every trace of at least `min_spans` spans now, so the first request for a big
+    /// loaded trace does not wait for it. Runs without the store lock: pass it `all_traces()`.
+    pub fn warm(traces: &[Arc<TraceData>], min_spans: usize) {
+        for t in traces.iter().filter(|t| t.spans.len() >= min_spans) {
+            t.json();
+        }
+    }
+
+    /// Every stored trace (cheap: reference-counted).
+    pub fn all_traces(&self) -> Vec<Arc<TraceData>> {
+        self.traces.values().cloned().collect()
+    }
+
     /// A trace by normalised id (strict: a 128-bit id never matches its 64-bit low half).
     pub fn trace(&self, normalized_id: &str) -> Option<Arc<TraceData>> {
         self.traces.get(normalized_id).cloned()
