@@ -55,6 +55,24 @@ impl Linker {
         }
     }
 
+    /// Adds already-computed links (e.g. one trace's, cached), summing counts like Zipkin's
+    /// `DependencyLinker.merge`.
+    pub fn merge(&mut self, links: &[DependencyLink]) {
+        for l in links {
+            let k = (l.parent.clone(), l.child.clone());
+            match self.index.get(&k) {
+                Some(&i) => {
+                    self.links[i].call_count += l.call_count;
+                    self.links[i].error_count += l.error_count;
+                }
+                None => {
+                    self.index.insert(k, self.links.len());
+                    self.links.push(l.clone());
+                }
+            }
+        }
+    }
+
     #[must_use]
     pub fn links(self) -> Vec<DependencyLink> {
         self.links

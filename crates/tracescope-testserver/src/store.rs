@@ -22,6 +22,8 @@ pub struct TraceData {
     /// Fingerprints of stored spans → index, to drop exact duplicates as Zipkin's set does.
     fingerprints: HashMap<u64, u32>,
     json: OnceLock<Bytes>,
+    /// This trace's dependency links, computed once (linking a million spans takes a while).
+    links: OnceLock<Vec<DependencyLink>>,
 }
 
 impl TraceData {
@@ -32,7 +34,22 @@ impl TraceData {
             ts_ms: Vec::new(),
             fingerprints: HashMap::new(),
             json: OnceLock::new(),
+            links: OnceLock::new(),
         }
+    }
+
+    fn links(&self) -> &[DependencyLink] {
+        self.links.get_or_init(|| {
+            let mut linker = Linker::default();
+            link_trace(&self.spans, &mut linker);
+            linker.links()
+        })
+    }
+
+    /// Drops cached derived data after the spans changed.
+    fn invalidate(&mut self) {
+        self.json = OnceLock::new();
+        self.links = OnceLock::new();
     }
 
     /// The trace as a Zipkin v2 JSON array, encoded once and reused.
@@ -140,7 +157,7 @@ impl Store {
             // Clones only if a reader still holds the old version.
             let trace = Arc::make_mut(trace);
             if trace.push(span) {
-                trace.json = OnceLock::new();
+                trace.invalidate();
                 added += 1;
             }
         }
@@ -199,11 +216,12 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// Encodes every trace of at least `min_spans` spans now, so the first request for a big
-    /// loaded trace does not wait for it. Runs without the store lock: pass it `all_traces()`.
+    /// Encodes and links every trace of at least `min_spans` spans now, so the first request
+    /// for a big loaded trace does not wait for it. Runs without the store lock: pass it `all_traces()`.
     pub fn warm(traces: &[Arc<TraceData>], min_spans: usize) {
         for t in traces.iter().filter(|t| t.spans.len() >= min_spans) {
             t.json();
+            t.links();
         }
     }
 
@@ -244,7 +262,7 @@ impl Store {
     pub fn dependencies(&self, end_ms: i64, lookback_ms: i64) -> Vec<DependencyLink> {
         let mut linker = Linker::default();
         for (_, trace) in self.in_window(end_ms, lookback_ms) {
-            link_trace(&trace.spans, &mut linker);
+            linker.merge(trace.links());
         }
         linker.links()
     }
@@ -286,7 +304,7 @@ impl Store {
                     .entry(h.finish())
                     .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
             }
-            trace.json = OnceLock::new();
+            trace.invalidate();
         }
     }
 }

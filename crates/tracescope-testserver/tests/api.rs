@@ -717,3 +717,47 @@ async fn unknown_paths_and_methods() {
     .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[tokio::test]
+async fn cached_trace_json_and_links_follow_new_spans() {
+    let app = build_app(tracescope_testserver::AppState::new(ServerConfig::default()));
+    let first = r#"[{"traceId":"b1","id":"1","kind":"CLIENT","timestamp":1000000,"duration":5,
+        "localEndpoint":{"serviceName":"web"},"remoteEndpoint":{"serviceName":"db"}}]"#;
+    let second = r#"[{"traceId":"b1","parentId":"1","id":"2","kind":"CLIENT","timestamp":1000001,
+        "duration":2,"localEndpoint":{"serviceName":"web"},"remoteEndpoint":{"serviceName":"cache"},
+        "tags":{"error":"miss"}}]"#;
+    assert_eq!(
+        post(&app, "/api/v2/spans", first).await.status,
+        StatusCode::ACCEPTED
+    );
+    let deps = "/api/v2/dependencies?endTs=2000&lookback=2000";
+    assert_eq!(
+        links(&get(&app, deps).await),
+        [link("web", "db", 1, None)].into()
+    );
+    assert_eq!(
+        get(&app, "/api/v2/trace/b1")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        post(&app, "/api/v2/spans", second).await.status,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        get(&app, "/api/v2/trace/b1")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    // The first client now has a child, so (as in Zipkin) only the leaf client links.
+    assert_eq!(
+        links(&get(&app, deps).await),
+        [link("web", "cache", 1, Some(1))].into()
+    );
+}
