@@ -76,7 +76,7 @@ fn run_search(state: AppState, params: SearchParams) {
         state.busy.set(false);
         match result {
             Ok(mut rows) => {
-                rows.sort_by(|a, b| b.start_us.cmp(&a.start_us));
+                rows.sort_by_key(|r| std::cmp::Reverse(r.start_us));
                 state.results.set(Some(SearchResults {
                     params,
                     rows: Arc::new(rows),
@@ -296,7 +296,7 @@ fn trace_row(state: AppState, r: &TraceRow, longest: i64, now_us: f64) -> impl I
             <div class="row-bar"><span class="bar" style=width></span><span class="dur">{format_duration(r.duration_us)}</span></div>
             <div class="row-meta">
                 <span>{format!("{} spans", r.span_count)}</span>
-                {(r.error_count > 0).then(|| view! { <span class="errors">{format!("{} errors", r.error_count)}</span> })}
+                {(r.error_count > 0).then(|| view! { <span class="errors">{format!("{} error{}", r.error_count, if r.error_count == 1 { "" } else { "s" })}</span> })}
                 <span class="mono id">{r.id.clone()}</span>
                 {badges}
             </div>
