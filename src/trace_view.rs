@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use tracescope_core::derive::{derive, Derived};
 use tracescope_core::draw::paint_waterfall;
 use tracescope_core::layout::color::Theme;
+use tracescope_core::layout::model::{flag, WaterfallModel};
 use tracescope_core::layout::time_axis::format_duration;
 use tracescope_core::layout::waterfall::{scene, visible_rows, Viewport, ROW_HEIGHT};
-use tracescope_core::model::SpanIdx;
 use tracescope_core::{import, ImportError};
 
 use crate::canvas::{prepare, CanvasPainter};
@@ -207,8 +207,8 @@ fn nonempty<'a>(s: &'a str, fallback: &'a str) -> &'a str {
 
 /// Per-view state of the waterfall; lives outside signals because it changes every frame.
 struct WaterfallState {
-    d: Arc<Derived>,
-    rows: Vec<SpanIdx>,
+    m: Arc<WaterfallModel>,
+    rows: Vec<u32>,
     collapsed: Vec<bool>,
     vp: Option<Viewport>,
     frame_pending: bool,
@@ -224,10 +224,11 @@ fn Waterfall(d: Arc<Derived>) -> impl IntoView {
     let summary = d.summary.clone();
     let warning_count = d.warnings.len();
     let trace_id = d.trace.id_string();
-    let rows = visible_rows(&d, &[]);
+    let m = Arc::new(WaterfallModel::from_derived(&d));
+    let rows = visible_rows(&m, &[]);
     let st = StoredValue::new_local(WaterfallState {
-        collapsed: vec![false; d.trace.spans.len()],
-        d,
+        collapsed: vec![false; m.len()],
+        m,
         rows,
         vp: None,
         frame_pending: false,
@@ -244,7 +245,7 @@ fn Waterfall(d: Arc<Derived>) -> impl IntoView {
         }
         st.update_value(|s| {
             s.frame_pending = false;
-            let mut vp = s.vp.unwrap_or_else(|| Viewport::fit(&s.d, w, h));
+            let mut vp = s.vp.unwrap_or_else(|| Viewport::fit(&s.m, w, h));
             vp.width = w;
             vp.height = h;
             let vp = vp.clamped(s.rows.len());
@@ -252,8 +253,8 @@ fn Waterfall(d: Arc<Derived>) -> impl IntoView {
             let Some(ctx) = prepare(&canvas, w, h) else {
                 return;
             };
-            let sc = scene(&s.d, &s.rows, &s.collapsed, &vp);
-            paint_waterfall(&mut CanvasPainter::new(&ctx), &s.d, &sc, &vp, &Theme::LIGHT);
+            let sc = scene(&s.m, &s.rows, &s.collapsed, &vp);
+            paint_waterfall(&mut CanvasPainter::new(&ctx), &s.m, &sc, &vp, &Theme::LIGHT);
             first_row.set(sc.first_row);
             drawn_rows.set(sc.len());
         });
@@ -299,13 +300,13 @@ fn Waterfall(d: Arc<Derived>) -> impl IntoView {
                 return None;
             }
             let row = vp.row_at(y, s.rows.len())?;
-            let span = s.rows[row];
-            if s.d.tree.child_count(span) == 0 {
+            let pos = s.rows[row] as usize;
+            if s.m.flags[pos] & flag::HAS_CHILDREN == 0 {
                 return None;
             }
-            let c = &mut s.collapsed[span.get()];
+            let c = &mut s.collapsed[pos];
             *c = !*c;
-            s.rows = visible_rows(&s.d, &s.collapsed);
+            s.rows = visible_rows(&s.m, &s.collapsed);
             Some(())
         });
         if toggled.flatten().is_some() {

@@ -1,8 +1,8 @@
 //! Painting a laid-out scene through a [`Painter`]: the app implements it on a canvas,
 //! tests implement it by recording calls.
 
-use crate::derive::Derived;
 use crate::layout::color::Theme;
+use crate::layout::model::{flag, WaterfallModel};
 use crate::layout::time_axis::format_duration;
 use crate::layout::waterfall::{Scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
 
@@ -53,7 +53,7 @@ pub fn fit_text(text: &str, max_px: f32) -> Option<std::borrow::Cow<'_, str>> {
 /// Paints the waterfall: ruler, grid, name column and bars of the rows in `scene`.
 pub fn paint_waterfall(
     p: &mut impl Painter,
-    d: &Derived,
+    m: &WaterfallModel,
     scene: &Scene,
     vp: &Viewport,
     theme: &Theme,
@@ -77,10 +77,10 @@ pub fn paint_waterfall(
     }
     p.clip(0.0, RULER_HEIGHT, vp.name_width, vp.height - RULER_HEIGHT);
     for i in 0..scene.len() {
-        let span = d.trace.span(scene.span[i]);
+        let k = scene.pos[i] as usize;
         let y = scene.y[i];
         let x = 6.0 + scene.indent[i];
-        if scene.has_children[i] {
+        if scene.flags[i] & flag::HAS_CHILDREN != 0 {
             let glyph = if scene.collapsed[i] { "▸" } else { "▾" };
             p.text(
                 x,
@@ -94,7 +94,7 @@ pub fn paint_waterfall(
             );
         }
         p.fill_rect(x + 12.0, y + 5.0, 4.0, ROW_HEIGHT - 10.0, scene.color[i]);
-        let service = d.trace.str(span.service);
+        let service = m.label(m.service[k]);
         let service = if service.is_empty() {
             "(unknown)"
         } else {
@@ -115,7 +115,7 @@ pub fn paint_waterfall(
             );
             tx += p.measure(&s, true) + 6.0;
         }
-        let name = d.trace.str(span.name);
+        let name = m.label(m.name[k]);
         if let Some(s) = fit_text(name, vp.name_width - tx - 4.0) {
             p.text(
                 tx,
@@ -139,7 +139,7 @@ pub fn paint_waterfall(
     );
     for i in 0..scene.len() {
         let y = scene.y[i];
-        let color = if scene.error[i] {
+        let color = if scene.flags[i] & flag::ERROR != 0 {
             theme.error
         } else {
             scene.color[i]
@@ -151,7 +151,7 @@ pub fn paint_waterfall(
             ROW_HEIGHT - 12.0,
             color,
         );
-        let label = format_duration(d.tree.duration[scene.span[i].get()]);
+        let label = format_duration(m.duration[scene.pos[i] as usize]);
         let label_px = label.chars().count() as f32 * CHAR_PX;
         let right = scene.bar_x[i] + scene.bar_w[i];
         let muted = TextStyle {
@@ -249,7 +249,7 @@ mod tests {
           {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"error":"boom"},"localEndpoint":{"serviceName":"db"}}
         ]"#;
         let mut imported = import(input).expect("valid");
-        let d = derive(imported.traces.remove(0));
+        let d = WaterfallModel::from_derived(&derive(imported.traces.remove(0)));
         let rows = visible_rows(&d, &[]);
         let vp = Viewport::fit(&d, 900.0, 300.0);
         let s = scene(&d, &rows, &[], &vp);

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use tracescope_core::derive::derive;
 use tracescope_core::import::{import, Format, ImportError};
+use tracescope_core::layout::model::WaterfallModel;
 use tracescope_core::layout::waterfall::{scene, visible_rows, Viewport};
 
 fn fixtures() -> PathBuf {
@@ -46,9 +47,11 @@ fn every_zipkin_v2_fixture_is_read_whole() {
                 assert!(!seen[s.get()], "span twice in {}", path.display());
                 seen[s.get()] = true;
             }
-            let rows = visible_rows(&d, &[]);
-            let vp = Viewport::fit(&d, 1200.0, 800.0);
-            let s = scene(&d, &rows, &[], &vp);
+            let m = WaterfallModel::from_derived(&d);
+            assert_eq!(m.len(), d.trace.spans.len());
+            let rows = visible_rows(&m, &[]);
+            let vp = Viewport::fit(&m, 1200.0, 800.0);
+            let s = scene(&m, &rows, &[], &vp);
             assert!(!s.is_empty());
         }
     }

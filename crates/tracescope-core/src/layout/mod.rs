@@ -1,5 +1,6 @@
 //! View-models: what to draw, as flat arrays in pixels. No drawing happens here.
 
 pub mod color;
+pub mod model;
 pub mod time_axis;
 pub mod waterfall;
