@@ -12,21 +12,15 @@ pub const MIN_TIMELINE_PX: f32 = 120.0;
 /// Zooming stops at a window this wide (µs).
 pub const MIN_WINDOW_US: f64 = 2.0;
 
-/// Rows in display order (as positions in the model): depth-first, skipping the
-/// descendants of collapsed rows. `collapsed` is indexed by position; a shorter slice
-/// means "not collapsed".
+/// Rows in display order with only collapsing applied; see [`super::rows::rows`].
 pub fn visible_rows(m: &WaterfallModel, collapsed: &[bool]) -> Vec<u32> {
-    let mut rows = Vec::with_capacity(m.len());
-    let mut pos = 0;
-    while pos < m.len() {
-        rows.push(pos as u32);
-        pos += if collapsed.get(pos).copied().unwrap_or(false) {
-            m.subtree[pos].max(1) as usize
-        } else {
-            1
-        };
-    }
-    rows
+    super::rows::rows(
+        m,
+        super::rows::RowsRequest {
+            collapsed,
+            ..Default::default()
+        },
+    )
 }
 
 /// What the user looks at: canvas size in CSS pixels, scroll offset and time window.
