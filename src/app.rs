@@ -37,6 +37,8 @@ pub fn App() -> impl IntoView {
         input.set_value("");
     };
     let dragging = RwSignal::new(false);
+    // Pages are rebuilt only when the kind of page changes, not on every route change.
+    let on_search_page = Memo::new(move |_| matches!(state.route.get(), Route::Search(_)));
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
@@ -90,9 +92,10 @@ pub fn App() -> impl IntoView {
             </header>
             <ErrorPanel/>
             <main>
-                {move || match state.route.get() {
-                    Route::Search(_) => view! { <SearchView/> }.into_any(),
-                    Route::Trace(_) | Route::File => view! { <TraceView/> }.into_any(),
+                {move || if on_search_page.get() {
+                    view! { <SearchView/> }.into_any()
+                } else {
+                    view! { <TraceView/> }.into_any()
                 }}
             </main>
             <div class="drop-hint">"Drop a Zipkin v2 JSON file to open it"</div>

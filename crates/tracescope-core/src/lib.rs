@@ -7,6 +7,7 @@
 pub mod api;
 pub mod derive;
 pub mod draw;
+pub mod engine;
 pub mod filter;
 pub mod import;
 pub mod layout;
