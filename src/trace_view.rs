@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
-use tracescope_core::derive::{derive, Derived};
+use tracescope_core::derive::{derive, DeriveOptions, Derived};
 use tracescope_core::draw::paint_waterfall;
 use tracescope_core::layout::color::Theme;
 use tracescope_core::layout::time_axis::format_duration;
@@ -23,7 +23,7 @@ pub fn import_all(bytes: &[u8]) -> Result<(&'static str, Vec<Arc<Derived>>), Imp
     let traces = imported
         .traces
         .into_iter()
-        .map(|t| Arc::new(derive(t)))
+        .map(|t| Arc::new(derive(t, DeriveOptions::default())))
         .collect();
     Ok((format, traces))
 }

@@ -178,7 +178,7 @@ mod tests {
         }
         json.push(']');
         let mut imported = import(json.as_bytes()).expect("valid");
-        derive(imported.traces.remove(0))
+        derive(imported.traces.remove(0), Default::default())
     }
 
     #[test]
