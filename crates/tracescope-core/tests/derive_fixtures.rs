@@ -156,7 +156,9 @@ fn smartthings_servers_overrunning_their_clients_are_corrected() {
         .iter()
         .map(|a| {
             let s = d.trace.span(a.span);
-            let SpanId::Hex(id) = s.id else { panic!("hex id") };
+            let SpanId::Hex(id) = s.id else {
+                panic!("hex id")
+            };
             (id, s.kind.as_str(), a.delta_us)
         })
         .collect();
@@ -233,7 +235,10 @@ fn kafka_async_children_are_not_skew() {
     // the root's own 26 µs, children clipped to it.
     let root = d.tree.roots[0];
     let path = d.critical_path();
-    assert_eq!(path.first().map(|p| p.start_us), Some(d.tree.start[root.get()]));
+    assert_eq!(
+        path.first().map(|p| p.start_us),
+        Some(d.tree.start[root.get()])
+    );
     assert_eq!(path.last().map(|p| p.end_us), Some(d.tree.end(root)));
 }
 
@@ -242,7 +247,10 @@ fn messaging_links_go_through_the_broker() {
     let (_, d) = load("zipkin__messaging-rabbitmq.json");
     assert_eq!(
         links(&d),
-        vec![l("frontend", "rabbitmq", 1, 0), l("rabbitmq", "backend", 1, 0)]
+        vec![
+            l("frontend", "rabbitmq", 1, 0),
+            l("rabbitmq", "backend", 1, 0)
+        ]
     );
 }
 
@@ -257,7 +265,10 @@ fn remote_only_database_gets_a_link_and_a_graph_node() {
         .find(|n| d.trace.str(n.service) == "app_db")
         .expect("remote-only node");
     assert_eq!(db.span_count, 0);
-    assert!(g.edges.iter().any(|e| d.trace.str(e.child) == "app_db" && e.calls == 4));
+    assert!(g
+        .edges
+        .iter()
+        .any(|e| d.trace.str(e.child) == "app_db" && e.calls == 4));
 }
 
 #[test]
@@ -294,7 +305,10 @@ fn duplicates_orphans_and_lone_shared_spans() {
     assert_eq!((input, d.trace.spans.len()), (9, 1));
     assert_eq!(
         warning_counts(&d.warnings),
-        vec![(WarningKind::DuplicateMerged, 8), (WarningKind::MissingParent, 1)]
+        vec![
+            (WarningKind::DuplicateMerged, 8),
+            (WarningKind::MissingParent, 1)
+        ]
     );
     assert!(d.tree.synthetic_root, "no root span: a synthetic one");
     assert_eq!(links(&d), vec![l("frontend", "backend", 1, 0)]);
