@@ -236,4 +236,17 @@ mod tests {
         );
         assert!(warning_counts(&[]).is_empty());
     }
+
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let d = testing::derived(
+            r#"[{"traceId":"a","id":"1","kind":"CLIENT","timestamp":-9223372036854775000,"duration":9223372036854775000,"localEndpoint":{"serviceName":"a"}},
+               {"traceId":"a","id":"1","kind":"SERVER","timestamp":9223372036854775000,"duration":9223372036854775000,"localEndpoint":{"serviceName":"b"}},
+               {"traceId":"a","id":"2","parentId":"1","timestamp":-9223372036854775000,"localEndpoint":{"serviceName":"b"}},
+               {"traceId":"a","id":"3","parentId":"2","timestamp":9223372036854775000,"duration":9223372036854775000}]"#,
+        );
+        assert_eq!(d.tree.preorder.len(), 4);
+        let _ = (d.critical_path(), d.self_times(), d.service_graph());
+        let _ = (d.stats(GroupBy::Service), d.stats(GroupBy::Operation));
+    }
 }

@@ -24,16 +24,16 @@ pub fn self_times(tree: &SpanTree) -> Vec<i64> {
                 run = match run {
                     Some((a, b)) if lo <= b => Some((a, b.max(hi))),
                     Some((a, b)) => {
-                        covered += b - a;
+                        covered = covered.saturating_add(b.saturating_sub(a));
                         Some((lo, hi))
                     }
                     None => Some((lo, hi)),
                 };
             }
             if let Some((a, b)) = run {
-                covered += b - a;
+                covered = covered.saturating_add(b.saturating_sub(a));
             }
-            (e - s - covered).max(0)
+            e.saturating_sub(s).saturating_sub(covered).max(0)
         })
         .collect()
 }

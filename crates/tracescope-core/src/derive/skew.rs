@@ -61,12 +61,12 @@ pub fn correct(trace: &Trace, tree: &mut SpanTree) -> Vec<SkewAdjustment> {
                 spans[sk.host as usize].local.as_ref(),
                 spans[i].local.as_ref(),
             ) {
-                tree.start[i] -= sk.skew;
+                tree.start[i] = tree.start[i].saturating_sub(sk.skew);
             }
         }
         let own = parent.and_then(|p| clock_skew(spans, tree, p, node));
         if let Some(sk) = own {
-            tree.start[i] -= sk.skew;
+            tree.start[i] = tree.start[i].saturating_sub(sk.skew);
             any = true;
         }
         carried[i] = own.or(inherited);
@@ -79,7 +79,7 @@ pub fn correct(trace: &Trace, tree: &mut SpanTree) -> Vec<SkewAdjustment> {
         .filter(|&i| tree.start[i] != original[i])
         .map(|i| SkewAdjustment {
             span: SpanIdx(i as u32),
-            delta_us: tree.start[i] - original[i],
+            delta_us: tree.start[i].saturating_sub(original[i]),
         })
         .collect()
 }
@@ -108,7 +108,7 @@ fn clock_skew(spans: &[Span], tree: &SpanTree, parent: SpanIdx, child: SpanIdx) 
         // One way: all we know is that the server cannot start before the client.
         return (!starts_after).then_some(Skew {
             host,
-            skew: server_ts - client_ts - 1,
+            skew: server_ts.saturating_sub(client_ts).saturating_sub(1),
         });
     };
     let (client_dur, server_dur) = (client_dur.0, server_dur.0);
@@ -116,15 +116,15 @@ fn clock_skew(spans: &[Span], tree: &SpanTree, parent: SpanIdx, child: SpanIdx) 
         // The client did not wait (async): only push the server after the client.
         return (!starts_after).then_some(Skew {
             host,
-            skew: server_ts - client_ts - 1,
+            skew: server_ts.saturating_sub(client_ts).saturating_sub(1),
         });
     }
-    let ends_after = server_ts + server_dur > client_ts + client_dur;
+    let ends_after = server_ts.saturating_add(server_dur) > client_ts.saturating_add(client_dur);
     if starts_after && !ends_after {
         return None;
     }
-    let latency = (client_dur - server_dur) / 2;
-    let skew = server_ts - latency - client_ts;
+    let latency = client_dur.saturating_sub(server_dur) / 2;
+    let skew = server_ts.saturating_sub(latency).saturating_sub(client_ts);
     (skew != 0).then_some(Skew { host, skew })
 }
 

@@ -53,7 +53,7 @@ pub fn stats(trace: &Trace, tree: &SpanTree, self_times: &[i64], by: GroupBy) ->
         .map(|((service, name), members)| {
             let mut durations: Vec<i64> = members.iter().map(|&i| tree.duration[i]).collect();
             durations.sort_unstable();
-            let total: i64 = durations.iter().sum();
+            let total = durations.iter().fold(0i64, |a, &d| a.saturating_add(d));
             let count = durations.len();
             GroupStats {
                 service,
@@ -63,7 +63,7 @@ pub fn stats(trace: &Trace, tree: &SpanTree, self_times: &[i64], by: GroupBy) ->
                 self_total_us: members
                     .iter()
                     .map(|&i| self_times.get(i).copied().unwrap_or(0))
-                    .sum(),
+                    .fold(0i64, i64::saturating_add),
                 min_us: durations.first().copied().unwrap_or(0),
                 max_us: durations.last().copied().unwrap_or(0),
                 avg_us: total as f64 / count.max(1) as f64,

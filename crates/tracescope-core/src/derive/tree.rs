@@ -311,7 +311,7 @@ impl SpanTree {
                             idx,
                             "no duration; ends with its last child",
                         );
-                        end - self.start[i]
+                        end.saturating_sub(self.start[i])
                     }
                     _ => {
                         warn(
