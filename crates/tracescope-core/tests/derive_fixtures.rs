@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use tracescope_core::derive::{
-    dependency_links, derive, warning_counts, DeriveOptions, Derived, WarningKind,
+    dependency_links, derive, warning_counts, DeriveOptions, Derived, GroupBy, WarningKind,
 };
 use tracescope_core::import::import;
 use tracescope_core::model::{Kind, SpanId, SpanIdx};
@@ -327,4 +327,145 @@ fn duplicates_orphans_and_lone_shared_spans() {
     // An error on the root with remote service known.
     let (_, d) = load("zipkin__span-chinese-unicode.json");
     assert_eq!(links(&d), vec![l("订单维护服务", "个人信息服务", 1, 1)]);
+}
+
+#[test]
+fn ascend_critical_path_after_skew_correction() {
+    // Worked by hand from Jaeger's definition on the corrected times (µs from the root's
+    // start): the root waits for its later client (content-service), whose server waits for
+    // its CLIENT child and, before that, its hystrix span; earlier, the auth-service call.
+    let (_, d) = load("zipkin__ascend.json");
+    let t0 = 1_531_282_088_533_035;
+    let path: Vec<(String, &str, i64, i64)> = d
+        .critical_path()
+        .into_iter()
+        .map(|s| {
+            let sp = d.trace.span(s.span);
+            let SpanId::Hex(id) = sp.id else {
+                panic!("hex id")
+            };
+            (
+                format!("{id:016x}"),
+                sp.kind.as_str(),
+                s.start_us - t0,
+                s.end_us - t0,
+            )
+        })
+        .collect();
+    let want = [
+        ("ef86c83c0a05a6d6", "SERVER", 0, 799),
+        ("52b1ab4956917c39", "CLIENT", 799, 5759),
+        ("80c0d1d62f437a1b", "", 5759, 7050),
+        ("52b1ab4956917c39", "SERVER", 7050, 9916),
+        ("52b1ab4956917c39", "CLIENT", 9916, 14876),
+        ("ef86c83c0a05a6d6", "SERVER", 14876, 15277),
+        ("ecc00062ceef4bf0", "CLIENT", 15277, 19002),
+        ("ecc00062ceef4bf0", "SERVER", 19002, 22303),
+        ("e6422f7ff7d78099", "", 22303, 23166),
+        ("ecc00062ceef4bf0", "SERVER", 23166, 23565),
+        ("c21c6c51ac71b3ba", "CLIENT", 23565, 32530),
+        ("ecc00062ceef4bf0", "SERVER", 32530, 34890),
+        ("ecc00062ceef4bf0", "CLIENT", 34890, 35610),
+        ("ef86c83c0a05a6d6", "SERVER", 35610, 38793),
+    ];
+    let want: Vec<(String, &str, i64, i64)> = want
+        .iter()
+        .map(|&(id, kind, s, e)| (id.to_string(), kind, s, e))
+        .collect();
+    assert_eq!(path, want);
+}
+
+/// Self time the slow way: unite the clipped child intervals after sorting them.
+fn self_time_slow(d: &Derived, span: SpanIdx) -> i64 {
+    let (s, e) = (d.tree.start[span.get()], d.tree.end(span));
+    let mut iv: Vec<(i64, i64)> = d
+        .tree
+        .children(span)
+        .map(|c| (d.tree.start[c.get()].max(s), d.tree.end(c).min(e)))
+        .filter(|(a, b)| a < b)
+        .collect();
+    iv.sort_unstable();
+    let mut covered = 0;
+    let mut reach = i64::MIN;
+    for (a, b) in iv {
+        let a = a.max(reach);
+        if b > a {
+            covered += b - a;
+        }
+        reach = reach.max(b);
+    }
+    (e - s) - covered
+}
+
+#[test]
+fn self_times_and_stats_add_up_on_every_fixture() {
+    let dir = std::env::var_os("TRACESCOPE_FIXTURES").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
+        PathBuf::from,
+    );
+    for entry in std::fs::read_dir(dir.join("zipkin-v2")).expect("fixture folder") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        let (_, d) = load(name);
+        let st = d.self_times();
+        for i in 0..d.trace.spans.len() {
+            assert_eq!(
+                st[i],
+                self_time_slow(&d, SpanIdx(i as u32)),
+                "{name} span {i}"
+            );
+        }
+        let total: i64 = d.tree.duration.iter().sum();
+        let self_total: i64 = st.iter().sum();
+        for by in [GroupBy::Service, GroupBy::Operation] {
+            let groups = d.stats(by);
+            assert_eq!(
+                groups.iter().map(|g| g.count).sum::<usize>(),
+                d.trace.spans.len()
+            );
+            assert_eq!(
+                groups.iter().map(|g| g.total_us).sum::<i64>(),
+                total,
+                "{name}"
+            );
+            assert_eq!(
+                groups.iter().map(|g| g.self_total_us).sum::<i64>(),
+                self_total
+            );
+            assert_eq!(
+                groups.iter().map(|g| g.error_count).sum::<usize>(),
+                d.summary.error_count
+            );
+            for g in &groups {
+                assert!(g.min_us <= g.p50_us && g.p50_us <= g.p95_us && g.p95_us <= g.max_us);
+            }
+        }
+        let graph = d.service_graph();
+        let in_graph: usize = graph.nodes.iter().map(|n| n.span_count).sum();
+        assert_eq!(in_graph, d.summary.span_count, "{name}");
+    }
+}
+
+#[test]
+fn smartthings_statistics() {
+    let (_, d) = load("zipkin__smartthings-oauth-authorization.json");
+    let by_service = d.stats(GroupBy::Service);
+    let counts: Vec<(&str, usize)> = by_service
+        .iter()
+        .map(|g| (d.trace.str(g.service), g.count))
+        .collect();
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    let summary: Vec<(&str, usize)> = {
+        let mut v: Vec<_> = d
+            .summary
+            .services
+            .iter()
+            .map(|&(s, n)| (d.trace.str(s), n))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(sorted, summary, "stats and summary agree on span counts");
+    assert_eq!(d.summary.services.len(), 8);
 }
