@@ -408,9 +408,9 @@ fn self_times_and_stats_add_up_on_every_fixture() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("name");
         let (_, d) = load(name);
         let st = d.self_times();
-        for i in 0..d.trace.spans.len() {
+        for (i, &fast) in st.iter().enumerate() {
             assert_eq!(
-                st[i],
+                fast,
                 self_time_slow(&d, SpanIdx(i as u32)),
                 "{name} span {i}"
             );
