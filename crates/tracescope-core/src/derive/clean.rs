@@ -21,7 +21,7 @@
 //! Spans keep their input order: a merged span sits where its first report was.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use super::{Warning, WarningKind};
 use crate::model::{Endpoint, Kind, Micros, Span, SpanIdx, StrId, Strings, Trace};
@@ -59,10 +59,6 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
         if span.annotations.len() > 1 {
             sort_annotations(span);
         }
-        // Zipkin treats the name "unknown" as no name, so a real name wins in a merge.
-        if unknown == Some(span.name) {
-            span.name = StrId::EMPTY;
-        }
     }
 
     // Group by id, then order each group the way Zipkin does before merging neighbours.
@@ -82,6 +78,8 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
 
     // (first input index, cleaned span, number of reports merged into it)
     let mut cleaned: Vec<(usize, Span, u32)> = Vec::with_capacity(input.len());
+    // Input index → index into `cleaned` of the span it became part of.
+    let mut owner = vec![usize::MAX; input.len()];
     let mut g = 0;
     while g < order.len() {
         let Some(id) = input[order[g]].as_ref().map(|s| s.id) else {
@@ -102,6 +100,7 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
                 continue;
             };
             let mut first = first_input;
+            owner[first_input] = cleaned.len();
             let mut merged = 0u32;
             let mut tracker = EndpointTracker::default();
             tracker.try_merge(span.local.as_ref());
@@ -118,8 +117,9 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
                     break;
                 }
                 if let Some(next) = input[order[j]].take() {
-                    merge_into(&mut span, next);
+                    merge_into(&mut span, next, unknown);
                 }
+                owner[order[j]] = cleaned.len();
                 first = first.min(order[j]);
                 merged += 1;
                 j += 1;
@@ -148,13 +148,17 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
         }
     }
 
+    // Spans keep input order: by the first report of each.
+    let mut by_first: Vec<usize> = (0..cleaned.len()).collect();
+    by_first.sort_unstable_by_key(|&c| cleaned[c].0);
+    let mut position = vec![0usize; cleaned.len()];
+    for (k, &c) in by_first.iter().enumerate() {
+        position[c] = k;
+    }
     cleaned.sort_unstable_by_key(|c| c.0);
-    // Input index → cleaned index, for the notes taken above.
-    let mut at: HashMap<usize, usize> = HashMap::with_capacity(cleaned.len());
     let mut warnings = Vec::new();
     let mut spans = Vec::with_capacity(cleaned.len());
-    for (k, (first, span, merged)) in cleaned.into_iter().enumerate() {
-        at.insert(first, k);
+    for (k, (_, span, merged)) in cleaned.into_iter().enumerate() {
         let idx = span_idx(k);
         for copy in 1..=merged {
             warnings.push(Warning {
@@ -170,10 +174,14 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
         }
         spans.push(span);
     }
+    // A note on any report concerns the span it became part of; once per span and kind.
+    let mut noted: HashSet<(usize, WarningKind)> = HashSet::new();
     for (input_idx, kind, detail) in notes {
-        // A note on a report that was merged away concerns the span it was merged into; it
-        // is kept only for the surviving report, which is enough to say why.
-        if let Some(&k) = at.get(&input_idx) {
+        let Some(&c) = owner.get(input_idx).filter(|&&c| c != usize::MAX) else {
+            continue;
+        };
+        let k = position[c];
+        if noted.insert((k, kind)) {
             warnings.push(Warning {
                 kind,
                 span: Some(span_idx(k)),
@@ -306,9 +314,11 @@ fn merge_endpoint(into: &mut Option<Endpoint>, from: Option<Endpoint>) {
 }
 
 /// Combines two reports of one span (Zipkin's `Span.Builder.merge`): the first report wins for
-/// single values, the later one for tags; endpoints are filled, annotations united.
-fn merge_into(into: &mut Span, from: Span) {
-    if into.name == StrId::EMPTY {
+/// single values, the later one for tags; endpoints are filled, annotations united. As in
+/// Zipkin, the name "unknown" counts as no name.
+fn merge_into(into: &mut Span, from: Span, unknown: Option<StrId>) {
+    let unnamed = |name: StrId| name == StrId::EMPTY || Some(name) == unknown;
+    if unnamed(into.name) && !unnamed(from.name) {
         into.name = from.name;
     }
     if into.kind == Kind::Unspecified {
@@ -428,6 +438,21 @@ mod tests {
         assert_eq!(second.start.map(|m| m.0), Some(50));
         assert_eq!(second.annotations.len(), 1);
         assert_eq!(second.local.as_ref().and_then(|e| e.port), Some(80));
+    }
+
+    #[test]
+    fn self_parent_on_every_copy_is_one_warning() {
+        let d = derived(
+            r#"[{"traceId":"a","id":"1","parentId":"1","timestamp":5},
+               {"traceId":"a","id":"1","parentId":"1","duration":7}]"#,
+        );
+        assert_eq!(
+            warning_counts(&d.warnings),
+            vec![
+                (WarningKind::DuplicateMerged, 1),
+                (WarningKind::CycleBroken, 1)
+            ]
+        );
     }
 
     #[test]
