@@ -353,29 +353,44 @@ fn merge_into(into: &mut Span, from: Span, unknown: Option<StrId>) {
     into.error |= from.error;
 }
 
-/// Zipkin v1 data carries an RPC's times only in its annotations: a span without timestamp
-/// starts at its earliest annotation, one without duration ends at its latest.
+/// Zipkin v1 data carries an RPC's times in its core annotations: a span without timestamp
+/// starts at its earliest `cs`/`sr`/`ms`/`mr` (else at its earliest annotation, which cannot
+/// precede it), one without duration ends at its latest `cr`/`ss`. Other annotations say
+/// nothing about the end (Brave's `brave.flush` marks a span abandoned, not finished).
 fn fill_times_from_annotations(span: &mut Span, idx: SpanIdx, warnings: &mut Vec<Warning>) {
-    let (Some(first), Some(last)) = (span.annotations.first(), span.annotations.last()) else {
+    let Some(earliest) = span.annotations.first().map(|a| a.at) else {
         return;
     };
-    let (first, last) = (first.at, last.at);
+    // Annotations are sorted by time: the first core start is the earliest, the last core
+    // end the latest.
+    let (mut core_start, mut core_end) = (None, None);
+    for a in &span.annotations {
+        match &*a.value {
+            "cs" | "sr" | "ms" | "mr" => core_start = core_start.or(Some(a.at)),
+            "cr" | "ss" => core_end = Some(a.at),
+            _ => {}
+        }
+    }
     if span.start.is_none() {
-        span.start = Some(first);
+        span.start = Some(core_start.unwrap_or(earliest));
         warnings.push(Warning {
             kind: WarningKind::MissingTimestamp,
             span: Some(idx),
-            detail: "no timestamp; starts at its earliest annotation".into(),
+            detail: if core_start.is_some() {
+                "no timestamp; taken from its core annotations".into()
+            } else {
+                "no timestamp; starts at its earliest annotation".into()
+            },
         });
     }
     if span.duration.is_none() {
-        if let Some(start) = span.start {
-            if last > start {
-                span.duration = Some(Micros(last.0 - start.0));
+        if let (Some(start), Some(end)) = (span.start, core_end) {
+            if end > start {
+                span.duration = Some(Micros(end.0 - start.0));
                 warnings.push(Warning {
                     kind: WarningKind::MissingDuration,
                     span: Some(idx),
-                    detail: "no duration; ends at its latest annotation".into(),
+                    detail: "no duration; taken from its core annotations".into(),
                 });
             }
         }
@@ -531,9 +546,9 @@ mod tests {
     }
 
     #[test]
-    fn times_come_from_annotations() {
+    fn times_come_from_core_annotations() {
         let d = derived(
-            r#"[{"traceId":"a","id":"1","annotations":[{"timestamp":30,"value":"cr"},{"timestamp":10,"value":"cs"}]}]"#,
+            r#"[{"traceId":"a","id":"1","annotations":[{"timestamp":30,"value":"cr"},{"timestamp":5,"value":"x"},{"timestamp":10,"value":"cs"}]}]"#,
         );
         let s = &d.trace.spans[0];
         assert_eq!(
@@ -550,6 +565,19 @@ mod tests {
                 (WarningKind::MissingDuration, 1)
             ]
         );
+    }
+
+    #[test]
+    fn other_annotations_give_a_start_but_never_an_end() {
+        // Brave flushes abandoned spans with a `brave.flush` annotation: no end.
+        let d = derived(
+            r#"[{"traceId":"a","id":"1","kind":"CLIENT","timestamp":10,"annotations":[{"timestamp":9000,"value":"brave.flush"}]},
+               {"traceId":"a","id":"2","parentId":"1","annotations":[{"timestamp":20,"value":"x"},{"timestamp":40,"value":"y"}]}]"#,
+        );
+        assert_eq!(d.trace.spans[0].duration, None);
+        assert_eq!(d.tree.duration[0], 10, "ends with its last child");
+        assert_eq!(d.trace.spans[1].start, Some(crate::model::Micros(20)));
+        assert_eq!(d.trace.spans[1].duration, None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use super::{Warning, WarningKind};
 use crate::derive::clean::endpoints_compatible;
-use crate::model::{Endpoint, Span, SpanId, SpanIdx, Trace};
+use crate::model::{Endpoint, Kind, Span, SpanId, SpanIdx, Trace};
 
 const NONE: u32 = u32::MAX;
 
@@ -354,43 +354,65 @@ fn span_idx(i: usize) -> SpanIdx {
     SpanIdx(u32::try_from(i).unwrap_or(NONE))
 }
 
-/// The spans that carry one id: the non-shared one (a client, or a plain span) and the
-/// shared server halves.
-struct IdEntry {
-    plain: u32,
-    shared: Vec<u32>,
+/// All spans of the trace grouped by id, without an allocation per id: `order` holds span
+/// indices sorted by (id, index), `by_id` the range of each id in it.
+struct IdIndex {
+    order: Vec<u32>,
+    by_id: HashMap<SpanId, (u32, u32)>,
+}
+
+impl IdIndex {
+    fn new(spans: &[Span]) -> IdIndex {
+        let mut order: Vec<u32> = (0..spans.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (spans[i as usize].id, i));
+        let mut by_id = HashMap::with_capacity(spans.len());
+        let mut a = 0;
+        while a < order.len() {
+            let id = spans[order[a] as usize].id;
+            let mut b = a + 1;
+            while b < order.len() && spans[order[b] as usize].id == id {
+                b += 1;
+            }
+            by_id.insert(id, (a as u32, b as u32));
+            a = b;
+        }
+        IdIndex { order, by_id }
+    }
+
+    fn get(&self, id: SpanId) -> Option<&[u32]> {
+        let &(a, b) = self.by_id.get(&id)?;
+        Some(&self.order[a as usize..b as usize])
+    }
 }
 
 /// Finds each span's parent (see the module docs). Spans naming a missing parent are marked
 /// [`Link::Orphan`]; their parent is left unset for the caller to place.
 fn link_parents(spans: &[Span], warnings: &mut Vec<Warning>) -> (Vec<u32>, Vec<Link>) {
     let n = spans.len();
-    let mut by_id: HashMap<SpanId, IdEntry> = HashMap::with_capacity(n);
-    for (i, s) in spans.iter().enumerate() {
-        let e = by_id.entry(s.id).or_insert(IdEntry {
-            plain: NONE,
-            shared: Vec::new(),
-        });
-        if s.shared {
-            e.shared.push(i as u32);
-        } else if e.plain == NONE {
-            e.plain = i as u32;
-        }
-    }
+    let index = IdIndex::new(spans);
     let mut parent = vec![NONE; n];
     let mut link = vec![Link::Root; n];
     for (i, s) in spans.iter().enumerate() {
         if s.shared {
-            if let Some(client) = by_id.get(&s.id).map(|e| e.plain).filter(|&c| c != NONE) {
+            // The server half hangs under its client half: the CLIENT with its id, else any
+            // other non-shared span with it.
+            let same_id = index.get(s.id).unwrap_or(&[]);
+            let plain = |pick: &dyn Fn(&Span) -> bool| {
+                same_id
+                    .iter()
+                    .copied()
+                    .find(|&c| !spans[c as usize].shared && pick(&spans[c as usize]))
+            };
+            if let Some(client) = plain(&|c| c.kind == Kind::Client).or_else(|| plain(&|_| true)) {
                 parent[i] = client;
                 link[i] = Link::Linked;
                 continue;
             }
         }
         let Some(pid) = s.parent_id else { continue };
-        match by_id
-            .get(&pid)
-            .and_then(|e| parent_among(e, s.local.as_ref(), spans))
+        match index
+            .get(pid)
+            .and_then(|same_id| parent_among(same_id, s.local.as_ref(), spans))
         {
             Some(p) if p as usize == i => {
                 // Only an uncleaned trace gets here: clean drops a parent id equal to the id.
@@ -411,26 +433,28 @@ fn link_parents(spans: &[Span], warnings: &mut Vec<Warning>) -> (Vec<u32>, Vec<L
     (parent, link)
 }
 
-/// Which of the spans with the parent's id a child with `local` endpoint belongs under.
-fn parent_among(e: &IdEntry, local: Option<&Endpoint>, spans: &[Span]) -> Option<u32> {
-    let shared = |pick: &dyn Fn(Option<&Endpoint>) -> bool| {
-        e.shared
-            .iter()
-            .copied()
-            .find(|&s| pick(spans[s as usize].local.as_ref()))
+/// Which of the spans carrying the parent's id a child with `local` endpoint belongs under:
+/// a server half on the child's endpoint (exactly, then compatibly), else a non-shared span
+/// on it, else the CLIENT, else any non-shared span, else any server half.
+fn parent_among(same_id: &[u32], local: Option<&Endpoint>, spans: &[Span]) -> Option<u32> {
+    let find = |shared: bool, pick: &dyn Fn(&Span) -> bool| {
+        same_id.iter().copied().find(|&c| {
+            let c = &spans[c as usize];
+            c.shared == shared && pick(c)
+        })
     };
-    if let Some(s) = shared(&|ep| ep == local) {
-        return Some(s);
-    }
-    if let Some(l) = local {
-        if let Some(s) = shared(&|ep| ep.is_some_and(|ep| endpoints_compatible(ep, l))) {
-            return Some(s);
-        }
-    }
-    if e.plain != NONE {
-        return Some(e.plain);
-    }
-    e.shared.first().copied()
+    let exact = |c: &Span| c.local.as_ref() == local;
+    let compatible = |c: &Span| match (c.local.as_ref(), local) {
+        (Some(a), Some(b)) => endpoints_compatible(a, b),
+        _ => false,
+    };
+    find(true, &exact)
+        .or_else(|| find(true, &compatible))
+        .or_else(|| find(false, &exact))
+        .or_else(|| find(false, &compatible))
+        .or_else(|| find(false, &|c| c.kind == Kind::Client))
+        .or_else(|| find(false, &|_| true))
+        .or_else(|| find(true, &|_| true))
 }
 
 /// Cuts every parent loop: walks up from each span, and when the walk meets a span already
