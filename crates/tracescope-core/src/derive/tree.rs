@@ -635,6 +635,25 @@ mod tests {
     }
 
     #[test]
+    fn server_half_hangs_under_its_client_when_a_local_span_reuses_the_id() {
+        // Seen in SmartThings data: a kindless server-side span with the RPC's id, before the
+        // client in input order. Zipkin's tree keeps only one of the two non-shared spans;
+        // here both stay, and the server half goes under the CLIENT.
+        let d = derived(
+            r#"[{"traceId":"a","id":"9","kind":"SERVER","timestamp":1,"duration":100,"localEndpoint":{"serviceName":"web"}},
+               {"traceId":"a","id":"1","parentId":"9","localEndpoint":{"serviceName":"api","ipv4":"10.0.0.2"}},
+               {"traceId":"a","id":"1","parentId":"9","kind":"SERVER","shared":true,"timestamp":12,"duration":50,"localEndpoint":{"serviceName":"api","ipv4":"10.0.0.2"}},
+               {"traceId":"a","id":"1","parentId":"9","kind":"CLIENT","timestamp":10,"duration":60,"localEndpoint":{"serviceName":"web"}}]"#,
+        );
+        assert_eq!(d.trace.spans.len(), 4);
+        let client = idx_where(&d, "1", |s| s.kind == crate::model::Kind::Client);
+        let server = idx_where(&d, "1", |s| s.shared);
+        assert_eq!(d.tree.parent(server), Some(client));
+        assert_eq!(d.tree.parent(SpanIdx(1)), Some(SpanIdx(0)));
+        assert_eq!(d.tree.preorder.len(), 4);
+    }
+
+    #[test]
     fn shared_server_without_client_hangs_under_its_parent() {
         let d = derived(
             r#"[{"traceId":"a","id":"9","timestamp":1,"duration":100},
