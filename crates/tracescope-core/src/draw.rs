@@ -249,7 +249,8 @@ mod tests {
           {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"error":"boom"},"localEndpoint":{"serviceName":"db"}}
         ]"#;
         let mut imported = import(input).expect("valid");
-        let d = WaterfallModel::from_derived(&derive(imported.traces.remove(0)));
+        let d =
+            WaterfallModel::from_derived(&derive(imported.traces.remove(0), Default::default()));
         let rows = visible_rows(&d, &[]);
         let vp = Viewport::fit(&d, 900.0, 300.0);
         let s = scene(&d, &rows, &[], &vp);

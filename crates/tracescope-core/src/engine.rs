@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::derive::{derive, Derived};
+use crate::derive::{derive, DeriveOptions, Derived};
 use crate::filter::{Filter, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
@@ -53,6 +53,10 @@ pub struct SpanDetail {
     pub start_offset_us: i64,
     pub start_us: i64,
     pub duration_us: i64,
+    /// Duration not covered by children.
+    pub self_time_us: i64,
+    /// How far clock-skew correction moved the span (0: not moved).
+    pub skew_delta_us: i64,
     pub error: bool,
     pub shared: bool,
     /// Tags sorted by key.
@@ -75,7 +79,11 @@ impl Engine {
         let imported = import(bytes)?;
         Ok(Engine {
             format: imported.format.name(),
-            traces: imported.traces.into_iter().map(derive).collect(),
+            traces: imported
+                .traces
+                .into_iter()
+                .map(|t| derive(t, DeriveOptions::default()))
+                .collect(),
         })
     }
 
@@ -149,6 +157,8 @@ impl Engine {
             start_offset_us: start - d.summary.start_us,
             start_us: start,
             duration_us: d.tree.duration[k],
+            self_time_us: d.self_times().get(k).copied().unwrap_or(0),
+            skew_delta_us: d.skew_delta(SpanIdx(span)),
             error: s.error,
             shared: s.shared,
             tags,

@@ -270,7 +270,10 @@ mod tests {
           {"traceId":"a","id":"2","parentId":"1","name":"SELECT","kind":"CLIENT","timestamp":1200,"duration":300,"localEndpoint":{"serviceName":"orders"},"remoteEndpoint":{"serviceName":"postgres"},"tags":{"error":"timeout","db.statement":"select * from t"}},
           {"traceId":"a","id":"3","parentId":"1","name":"Ünïcode span","timestamp":1300,"duration":2000000,"localEndpoint":{"serviceName":"orders"}}
         ]"#;
-        derive(import(input.as_bytes()).expect("valid").traces.remove(0))
+        derive(
+            import(input.as_bytes()).expect("valid").traces.remove(0),
+            Default::default(),
+        )
     }
 
     fn matching(q: &str) -> Vec<u32> {

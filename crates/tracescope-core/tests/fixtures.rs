@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use tracescope_core::derive::derive;
+use tracescope_core::derive::{derive, DeriveOptions};
 use tracescope_core::import::{import, Format, ImportError};
 use tracescope_core::layout::model::WaterfallModel;
 use tracescope_core::layout::waterfall::{scene, visible_rows, Viewport};
@@ -39,7 +39,7 @@ fn every_zipkin_v2_fixture_is_read_whole() {
         let imported = import(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(imported.format, Format::ZipkinV2, "{}", path.display());
         for trace in imported.traces {
-            let d = derive(trace);
+            let d = derive(trace, DeriveOptions::default());
             // Nothing lost: every cleaned span is in the tree exactly once.
             assert_eq!(d.tree.preorder.len(), d.trace.spans.len());
             let mut seen = vec![false; d.trace.spans.len()];
@@ -62,7 +62,10 @@ fn known_fixture_counts() {
     let count = |name: &str| {
         let bytes = std::fs::read(fixtures().join("zipkin-v2").join(name)).expect("readable");
         let imported = import(&bytes).expect("valid");
-        let d = derive(imported.traces.into_iter().next().expect("one trace"));
+        let d = derive(
+            imported.traces.into_iter().next().expect("one trace"),
+            DeriveOptions::default(),
+        );
         (
             d.summary.span_count,
             d.summary.max_depth,

@@ -124,6 +124,7 @@ mod tests {
             label_color: vec![0xff0000],
             trace_start_us: 0,
             trace_duration_us: i64::from(n) * 10,
+            ..WaterfallModel::default()
         }
     }
 

@@ -13,6 +13,8 @@ pub mod flag {
     pub const SHARED: u8 = 4;
     /// Clock-skew correction moved this span.
     pub const SKEW_ADJUSTED: u8 = 8;
+    /// The span is on the critical path.
+    pub const CRITICAL: u8 = 16;
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25,6 +27,11 @@ pub struct WaterfallModel {
     /// Start relative to the trace start, and duration, µs.
     pub start: Vec<i64>,
     pub duration: Vec<i64>,
+    /// Duration not covered by children, µs.
+    pub self_time: Vec<i64>,
+    /// Critical-path segments: position, start and end relative to the trace start (µs),
+    /// sorted by position.
+    pub critical: Vec<(u32, i64, i64)>,
     /// Index into `labels` of the service and of the span name.
     pub service: Vec<u32>,
     pub name: Vec<u32>,
@@ -46,6 +53,7 @@ impl WaterfallModel {
             depth: Vec::with_capacity(n),
             start: Vec::with_capacity(n),
             duration: Vec::with_capacity(n),
+            self_time: Vec::with_capacity(n),
             service: Vec::with_capacity(n),
             name: Vec::with_capacity(n),
             flags: Vec::with_capacity(n),
@@ -65,6 +73,21 @@ impl WaterfallModel {
             }
             *slot
         };
+        let self_times = d.self_times();
+        let mut pos_of = vec![0u32; d.trace.spans.len()];
+        for (pos, &SpanIdx(s)) in d.tree.preorder.iter().enumerate() {
+            pos_of[s as usize] = pos as u32;
+        }
+        let mut on_path = vec![false; d.trace.spans.len()];
+        for seg in d.critical_path() {
+            on_path[seg.span.get()] = true;
+            m.critical.push((
+                pos_of[seg.span.get()],
+                seg.start_us - d.summary.start_us,
+                seg.end_us - d.summary.start_us,
+            ));
+        }
+        m.critical.sort_unstable();
         for &SpanIdx(s) in &d.tree.preorder {
             let k = s as usize;
             let span = &d.trace.spans[k];
@@ -73,6 +96,7 @@ impl WaterfallModel {
             m.depth.push(d.tree.depth[k]);
             m.start.push(d.tree.start[k] - d.summary.start_us);
             m.duration.push(d.tree.duration[k]);
+            m.self_time.push(self_times[k]);
             let sv = label(&mut m, span.service);
             m.service.push(sv);
             let nm = label(&mut m, span.name);
@@ -86,6 +110,12 @@ impl WaterfallModel {
             }
             if span.shared {
                 f |= flag::SHARED;
+            }
+            if d.skew_delta(SpanIdx(s)) != 0 {
+                f |= flag::SKEW_ADJUSTED;
+            }
+            if on_path[k] {
+                f |= flag::CRITICAL;
             }
             m.flags.push(f);
         }
@@ -113,13 +143,17 @@ impl WaterfallModel {
     pub fn to_bytes(&self) -> Vec<u8> {
         let n = self.len();
         let mut out = Vec::with_capacity(
-            n * 41 + self.labels.iter().map(|l| l.len() + 8).sum::<usize>() + 64,
+            n * 49
+                + self.critical.len() * 20
+                + self.labels.iter().map(|l| l.len() + 8).sum::<usize>()
+                + 64,
         );
         put_u64(&mut out, MAGIC);
         put_u64(&mut out, n as u64);
         put_u64(&mut out, self.labels.len() as u64);
         put_u64(&mut out, self.trace_start_us as u64);
         put_u64(&mut out, self.trace_duration_us as u64);
+        put_u64(&mut out, self.critical.len() as u64);
         for col in [
             &self.span,
             &self.subtree,
@@ -130,11 +164,16 @@ impl WaterfallModel {
             col.iter()
                 .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
         }
-        for col in [&self.start, &self.duration] {
+        for col in [&self.start, &self.duration, &self.self_time] {
             col.iter()
                 .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
         }
         out.extend_from_slice(&self.flags);
+        for &(pos, a, b) in &self.critical {
+            out.extend_from_slice(&pos.to_le_bytes());
+            out.extend_from_slice(&a.to_le_bytes());
+            out.extend_from_slice(&b.to_le_bytes());
+        }
         for (l, c) in self.labels.iter().zip(&self.label_color) {
             out.extend_from_slice(&c.to_le_bytes());
             out.extend_from_slice(&(l.len() as u32).to_le_bytes());
@@ -157,6 +196,10 @@ impl WaterfallModel {
         }
         let trace_start_us = r.u64()? as i64;
         let trace_duration_us = r.u64()? as i64;
+        let critical_len = usize::try_from(r.u64()?).ok()?;
+        if critical_len > bytes.len() {
+            return None;
+        }
         let span = r.u32s(n)?;
         let subtree = r.u32s(n)?;
         let depth = r.u32s(n)?;
@@ -164,13 +207,22 @@ impl WaterfallModel {
         let name = r.u32s(n)?;
         let start = r.i64s(n)?;
         let duration = r.i64s(n)?;
+        let self_time = r.i64s(n)?;
         let flags = r.take(n)?.to_vec();
+        let mut critical = Vec::with_capacity(critical_len);
+        for _ in 0..critical_len {
+            let pos = r.u32()?;
+            let a = r.i64s(2)?;
+            critical.push((pos, a[0], a[1]));
+        }
         let mut m = WaterfallModel {
             span,
             subtree,
             depth,
             start,
             duration,
+            self_time,
+            critical,
             service,
             name,
             flags,
@@ -244,13 +296,15 @@ mod tests {
           {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"error":"boom"},"localEndpoint":{"serviceName":"db"}}
         ]"#;
         let mut imported = import(input).expect("valid");
-        let d = derive(imported.traces.remove(0));
+        let d = derive(imported.traces.remove(0), Default::default());
         let m = WaterfallModel::from_derived(&d);
         assert_eq!(m.len(), 2);
         assert_eq!(m.label(m.service[1]), "db");
         assert_eq!(m.start[1], 200);
         assert_eq!(m.flags[0] & flag::HAS_CHILDREN, flag::HAS_CHILDREN);
         assert_eq!(m.flags[1] & flag::ERROR, flag::ERROR);
+        assert_eq!(m.self_time, vec![700, 300]);
+        assert!(!m.critical.is_empty() && m.flags[0] & flag::CRITICAL != 0);
         let bytes = m.to_bytes();
         assert_eq!(WaterfallModel::from_bytes(&bytes), Some(m));
         // Any truncation is rejected, never a panic.

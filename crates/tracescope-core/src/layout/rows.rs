@@ -112,7 +112,10 @@ mod tests {
           {"traceId":"t","id":"5","parentId":"4","name":"b1","timestamp":21,"duration":1},
           {"traceId":"t","id":"6","parentId":"4","name":"b2","timestamp":22,"duration":1}
         ]"#;
-        WaterfallModel::from_derived(&derive(import(input).expect("valid").traces.remove(0)))
+        WaterfallModel::from_derived(&derive(
+            import(input).expect("valid").traces.remove(0),
+            Default::default(),
+        ))
     }
 
     #[test]

@@ -206,7 +206,7 @@ mod tests {
         }
         json.push(']');
         let mut imported = import(json.as_bytes()).expect("valid");
-        WaterfallModel::from_derived(&derive(imported.traces.remove(0)))
+        WaterfallModel::from_derived(&derive(imported.traces.remove(0), Default::default()))
     }
 
     #[test]
