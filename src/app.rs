@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                 </label>
             </header>
             <ErrorPanel/>
+            <crate::progress::LoadProgress/>
             <main>
                 {move || if on_search_page.get() {
                     view! { <SearchView/> }.into_any()

@@ -1,41 +1,488 @@
-//! The app's side of the [`Engine`]: loads bytes and answers questions about the loaded
-//! traces. Calls are async so the engine can live off the main thread; this version runs
-//! it in the page.
+//! The app's side of the [`Engine`]: loads a trace and answers questions about it. The
+//! engine runs in a dedicated Web Worker per load (`crates/tracescope-worker`), so the page's
+//! main thread only ever holds summaries and the flat [`WaterfallModel`] it draws. Where
+//! `Worker` is missing (or its script does not start) the engine runs in the page instead,
+//! behind the same API.
+//!
+//! Why one worker per load: terminating it is the only way to stop a parse in progress (a
+//! busy worker reads no messages), and it is the only way to give memory back (wasm memory
+//! never shrinks; a long-lived worker would keep the high-water mark of the biggest trace
+//! ever opened). A worker starts in well under the time a big trace takes to read.
 
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
-use tracescope_core::engine::{Engine, LoadInfo, SpanDetail};
+use futures_channel::oneshot;
+use tracescope_core::engine::{Engine, LoadInfo, Progress, SpanDetail, Stage};
 use tracescope_core::filter::FilterError;
 use tracescope_core::layout::model::WaterfallModel;
 use tracescope_core::ImportError;
+use tracescope_worker::envelope::{buffer_from, bytes_of, wasm_memory_bytes, Envelope};
+use tracescope_worker::protocol::{Reply, Request, Source, NO_REQUEST};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+
+pub use tracescope_worker::protocol::LoadError;
+
+/// Inputs smaller than this are loaded in the page: parsing them takes less than starting
+/// a worker.
+const IN_PAGE_MAX_BYTES: usize = 1 << 20;
+
+/// The worker's script, beside `index.html` (Trunk's loader shim for the worker binary).
+/// Resolved against the document, so the bundle works from any sub-path.
+const WORKER_SCRIPT: &str = "tracescope-worker_loader.js";
+
+/// What to load. The bytes never pass through the page: the worker reads the file or
+/// fetches the URL itself.
+pub enum LoadSource {
+    File(web_sys::File),
+    Url(String),
+}
+
+impl LoadSource {
+    fn to_protocol(&self) -> (Source, Option<web_sys::Blob>) {
+        match self {
+            LoadSource::File(f) => (Source::File { name: f.name() }, Some(f.clone().into())),
+            LoadSource::Url(url) => (Source::Url { url: url.clone() }, None),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct EngineClient {
-    engine: Rc<Engine>,
+    inner: Rc<Inner>,
+}
+
+enum Inner {
+    Worker {
+        link: Rc<Link>,
+        /// The last model received (the first trace's comes with the load).
+        model: RefCell<Option<(usize, Arc<WaterfallModel>)>>,
+    },
+    Local(Engine),
+}
+
+thread_local! {
+    /// Bumped by every load: a load that finds it changed has been superseded.
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
+    /// The worker of the load in flight, to terminate when another load starts.
+    static LOADING: RefCell<Option<Weak<Link>>> = const { RefCell::new(None) };
+    /// The last worker's wasm memory after its load, for the benchmark.
+    static WORKER_MEMORY: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Stops the load in flight, if any: its worker is terminated and its `open` returns
+/// [`LoadError::Abandoned`]. Loads already finished are not affected.
+pub fn abandon_loads() {
+    GENERATION.set(GENERATION.get() + 1);
+    if let Some(link) = LOADING.take().and_then(|w| w.upgrade()) {
+        link.shut_down();
+    }
+}
+
+fn current(generation: u64) -> Result<(), LoadError> {
+    if GENERATION.get() == generation {
+        Ok(())
+    } else {
+        Err(LoadError::Abandoned)
+    }
 }
 
 impl EngineClient {
+    /// Loads a trace file or URL, reporting progress. Starting another load abandons this
+    /// one (it then returns [`LoadError::Abandoned`]).
+    pub async fn open(
+        source: LoadSource,
+        progress: impl Fn(Progress) + 'static,
+    ) -> Result<(EngineClient, LoadInfo), LoadError> {
+        abandon_loads();
+        let generation = GENERATION.get();
+        progress(Progress::new(Stage::Reading, 0, 0));
+        let link = if worker_available() {
+            Link::start().await
+        } else {
+            None
+        };
+        current(generation)?;
+        let Some(link) = link else {
+            return open_in_page(source, progress, generation).await;
+        };
+        LOADING.set(Some(Rc::downgrade(&link)));
+        let (request, file) = source.to_protocol();
+        let mut envelope = Envelope::new(NO_REQUEST, Request::Load { source: request });
+        envelope.file = file;
+        let answer = link.send(envelope, Some(Box::new(progress))).await;
+        current(generation)?;
+        LOADING.set(None);
+        loaded(link, answer?)
+    }
+
+    /// Loads bytes the page already has (a search answer): small inputs in the page, where
+    /// that is quicker than starting a worker; big ones in a worker, the bytes transferred.
+    /// Does not abandon other loads.
     pub async fn load(bytes: Vec<u8>) -> Result<(EngineClient, LoadInfo), ImportError> {
+        if bytes.len() >= IN_PAGE_MAX_BYTES && worker_available() {
+            if let Some(link) = Link::start().await {
+                let envelope = Envelope::new(
+                    NO_REQUEST,
+                    Request::Load {
+                        source: Source::Bytes,
+                    },
+                )
+                .with_buf(buffer_from(&bytes));
+                match link
+                    .send(envelope, None)
+                    .await
+                    .and_then(|a| loaded(link, a))
+                {
+                    Ok(done) => return Ok(done),
+                    Err(LoadError::Import { error }) => return Err(error),
+                    // The worker failed: the page still has the bytes.
+                    Err(_) => {}
+                }
+            }
+        }
         let engine = Engine::load(&bytes)?;
         let info = engine.info();
         Ok((
             EngineClient {
-                engine: Rc::new(engine),
+                inner: Rc::new(Inner::Local(engine)),
             },
             info,
         ))
     }
 
     pub async fn model(&self, trace: usize) -> Option<Arc<WaterfallModel>> {
-        self.engine.model(trace).map(Arc::new)
+        match &*self.inner {
+            Inner::Local(engine) => engine.model(trace).map(Arc::new),
+            Inner::Worker { link, model } => {
+                if let Some((t, m)) = &*model.borrow() {
+                    if *t == trace {
+                        return Some(m.clone());
+                    }
+                }
+                let answer = link.request(Request::Model { trace }).await.ok()?;
+                let m = match answer.msg {
+                    Reply::Model { found: true } => decode_model(answer.buf.as_ref()?)?,
+                    _ => return None,
+                };
+                model.replace(Some((trace, m.clone())));
+                Some(m)
+            }
+        }
     }
 
+    /// Filter matches by model position (empty: no filter). If the worker is gone, nothing
+    /// matches.
+    // For the filter bar (being written); remove the allow when it calls this.
+    #[allow(dead_code)]
     pub async fn filter(&self, trace: usize, query: String) -> Result<Vec<bool>, FilterError> {
-        self.engine.filter(trace, &query)
+        match &*self.inner {
+            Inner::Local(engine) => engine.filter(trace, &query),
+            Inner::Worker { link, .. } => {
+                let Ok(answer) = link.request(Request::Filter { trace, query }).await else {
+                    return Ok(Vec::new());
+                };
+                match answer.msg {
+                    Reply::Filter { result: Err(e) } => Err(e),
+                    Reply::Filter { result: Ok(()) } => Ok(answer
+                        .buf
+                        .map(|b| bytes_of(&b).into_iter().map(|x| x != 0).collect())
+                        .unwrap_or_default()),
+                    _ => Ok(Vec::new()),
+                }
+            }
+        }
     }
 
+    // For the detail panel (being written); remove the allow when it calls this.
+    #[allow(dead_code)]
     pub async fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
-        self.engine.span_detail(trace, span)
+        match &*self.inner {
+            Inner::Local(engine) => engine.span_detail(trace, span),
+            Inner::Worker { link, .. } => {
+                let answer = link.request(Request::Detail { trace, span }).await.ok()?;
+                match answer.msg {
+                    Reply::Detail { detail } => detail,
+                    _ => None,
+                }
+            }
+        }
     }
+}
+
+/// A client for the worker that answered a load with `answer`.
+fn loaded(link: Rc<Link>, answer: Envelope<Reply>) -> Result<(EngineClient, LoadInfo), LoadError> {
+    match answer.msg {
+        Reply::Loaded {
+            info,
+            worker_memory_bytes,
+        } => {
+            WORKER_MEMORY.set(worker_memory_bytes);
+            let model = answer.buf.as_ref().and_then(decode_model);
+            let client = EngineClient {
+                inner: Rc::new(Inner::Worker {
+                    link,
+                    model: RefCell::new(model.map(|m| (0, m))),
+                }),
+            };
+            Ok((client, info))
+        }
+        Reply::Failed { error } => Err(error),
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn unexpected(reply: &Reply) -> LoadError {
+    LoadError::Crashed {
+        message: format!("unexpected answer from the engine: {reply:?}"),
+    }
+}
+
+/// Decodes a model on the main thread, timed as a performance measure for the benchmark.
+fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
+    crate::progress::measured("tracescope:decode-model", || {
+        WaterfallModel::from_bytes(&bytes_of(buf)).map(Arc::new)
+    })
+}
+
+fn worker_available() -> bool {
+    js_sys::Reflect::has(&js_sys::global(), &"Worker".into()).unwrap_or(false)
+}
+
+/// Without a worker: read and load on the main thread (the page blocks while it parses).
+async fn open_in_page(
+    source: LoadSource,
+    progress: impl Fn(Progress) + 'static,
+    generation: u64,
+) -> Result<(EngineClient, LoadInfo), LoadError> {
+    let (request, file) = source.to_protocol();
+    let mut report = |p: Progress| progress(p);
+    let bytes = tracescope_worker::source::read(&request, file.as_ref(), &mut report).await?;
+    current(generation)?;
+    let engine =
+        Engine::load_reporting(&bytes, &mut report).map_err(|error| LoadError::Import { error })?;
+    report(Progress::new(Stage::Building, 0, 1));
+    let info = engine.info();
+    Ok((
+        EngineClient {
+            inner: Rc::new(Inner::Local(engine)),
+        },
+        info,
+    ))
+}
+
+/// A request waiting for its answer; progress reports go to `progress` meanwhile.
+struct Pending {
+    answer: oneshot::Sender<Envelope<Reply>>,
+    progress: Option<Box<dyn Fn(Progress)>>,
+}
+
+type Handlers = (
+    Closure<dyn FnMut(MessageEvent)>,
+    Closure<dyn FnMut(ErrorEvent)>,
+);
+
+/// One worker and the requests in flight to it. Dropping the last client terminates it.
+struct Link {
+    worker: Worker,
+    next_id: Cell<u32>,
+    pending: RefCell<HashMap<u32, Pending>>,
+    /// Until the worker says `Ready` (true) or fails to start (false).
+    ready: RefCell<Option<oneshot::Sender<bool>>>,
+    /// Why the worker stopped, once it has.
+    dead: RefCell<Option<String>>,
+    handlers: RefCell<Option<Handlers>>,
+}
+
+impl Link {
+    /// Starts a worker and waits until it listens; `None` if it cannot start.
+    async fn start() -> Option<Rc<Link>> {
+        let worker = Worker::new(&worker_url()).ok()?;
+        let (ready, started) = oneshot::channel();
+        let link = Rc::new(Link {
+            worker,
+            next_id: Cell::new(NO_REQUEST + 1),
+            pending: RefCell::new(HashMap::new()),
+            ready: RefCell::new(Some(ready)),
+            dead: RefCell::new(None),
+            handlers: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&link);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(link) = weak.upgrade() {
+                link.on_message(&ev.data());
+            }
+        });
+        let weak = Rc::downgrade(&link);
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+            // Handled here (shown to the user as a typed error), not as an uncaught error.
+            ev.prevent_default();
+            if let Some(link) = weak.upgrade() {
+                link.on_error(&ev.message());
+            }
+        });
+        link.worker
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        link.worker
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        link.handlers.replace(Some((on_message, on_error)));
+        match started.await {
+            Ok(true) => Some(link),
+            _ => {
+                link.shut_down();
+                None
+            }
+        }
+    }
+
+    fn on_message(&self, data: &JsValue) {
+        let Some(envelope) = Envelope::<Reply>::from_js(data) else {
+            return;
+        };
+        if envelope.id == NO_REQUEST {
+            match envelope.msg {
+                Reply::Ready => {
+                    if let Some(ready) = self.ready.take() {
+                        let _ = ready.send(true);
+                    }
+                }
+                Reply::Failed { error } => self.fail(match error {
+                    LoadError::Crashed { message } => message,
+                    other => format!("{other:?}"),
+                }),
+                _ => {}
+            }
+            return;
+        }
+        if let Reply::Progress { progress } = envelope.msg {
+            if let Some(report) = self
+                .pending
+                .borrow()
+                .get(&envelope.id)
+                .and_then(|p| p.progress.as_ref())
+            {
+                report(progress);
+            }
+            return;
+        }
+        let pending = self.pending.borrow_mut().remove(&envelope.id);
+        if let Some(p) = pending {
+            let _ = p.answer.send(envelope);
+        }
+    }
+
+    fn on_error(&self, message: &str) {
+        if let Some(ready) = self.ready.take() {
+            // The script did not load or start: the caller falls back to the page.
+            let _ = ready.send(false);
+            return;
+        }
+        self.fail(if message.is_empty() {
+            "the worker stopped".to_string()
+        } else {
+            message.to_string()
+        });
+    }
+
+    /// The worker crashed: every request in flight fails with the reason.
+    fn fail(&self, message: String) {
+        if self.dead.borrow().is_none() {
+            self.dead.replace(Some(message.clone()));
+        }
+        let pending: Vec<_> = self.pending.borrow_mut().drain().collect();
+        for (id, p) in pending {
+            let _ = p.answer.send(Envelope::new(
+                id,
+                Reply::Failed {
+                    error: LoadError::Crashed {
+                        message: message.clone(),
+                    },
+                },
+            ));
+        }
+        self.worker.terminate();
+    }
+
+    /// Terminates the worker; requests in flight end as abandoned.
+    fn shut_down(&self) {
+        self.worker.terminate();
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.dead
+            .borrow_mut()
+            .get_or_insert_with(|| "the worker was stopped".into());
+        // Dropping the senders wakes every waiting request with `Canceled`.
+        self.pending.borrow_mut().clear();
+        self.ready.take();
+    }
+
+    async fn request(&self, msg: Request) -> Result<Envelope<Reply>, LoadError> {
+        self.send(Envelope::new(NO_REQUEST, msg), None).await
+    }
+
+    /// Sends `envelope` (its id is assigned here) and waits for the answer.
+    async fn send(
+        &self,
+        mut envelope: Envelope<Request>,
+        progress: Option<Box<dyn Fn(Progress)>>,
+    ) -> Result<Envelope<Reply>, LoadError> {
+        if let Some(message) = self.dead.borrow().clone() {
+            return Err(LoadError::Crashed { message });
+        }
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1).max(NO_REQUEST + 1));
+        let (answer, received) = oneshot::channel();
+        self.pending
+            .borrow_mut()
+            .insert(id, Pending { answer, progress });
+        envelope.id = id;
+        let (js, transfer) = envelope.to_js();
+        if let Err(e) = self.worker.post_message_with_transfer(&js, &transfer) {
+            self.pending.borrow_mut().remove(&id);
+            return Err(LoadError::Crashed {
+                message: format!("the request could not be sent: {e:?}"),
+            });
+        }
+        received.await.map_err(|_| LoadError::Abandoned)
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.shut_down();
+        // The handlers are dropped with the link; the worker can no longer call them.
+    }
+}
+
+fn worker_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(WORKER_SCRIPT, &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| WORKER_SCRIPT.into())
+}
+
+/// Wasm memory in bytes of the page (`main`) and of the last loaded trace's worker
+/// (`worker`, measured right after its load). For the browser benchmark:
+/// `window.wasmBindings.tracescope_memory()`.
+#[wasm_bindgen]
+pub fn tracescope_memory() -> JsValue {
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &out,
+        &"main".into(),
+        &JsValue::from_f64(wasm_memory_bytes() as f64),
+    );
+    let _ = js_sys::Reflect::set(
+        &out,
+        &"worker".into(),
+        &JsValue::from_f64(WORKER_MEMORY.get() as f64),
+    );
+    out.into()
 }

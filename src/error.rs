@@ -5,6 +5,8 @@ use std::fmt;
 
 use tracescope_core::ImportError;
 
+use crate::engine_client::LoadError;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum AppError {
     /// The request never got an HTTP answer (server down, DNS, offline).
@@ -23,6 +25,42 @@ pub enum AppError {
     Json { url: String, message: String },
     /// A file could not be read at all.
     File { name: String, message: String },
+    /// The trace engine stopped while loading (out of memory, or a bug).
+    Engine { source: String, message: String },
+}
+
+/// Where a load's bytes came from, to say it in an error.
+pub enum Origin<'a> {
+    File(&'a str),
+    Url(&'a str),
+}
+
+impl AppError {
+    /// The error to show for a failed load; `None` when there is nothing to show (the load
+    /// was abandoned for a newer one).
+    pub fn from_load(origin: Origin<'_>, e: LoadError) -> Option<AppError> {
+        let source = match origin {
+            Origin::File(s) | Origin::Url(s) => s.to_string(),
+        };
+        Some(match e {
+            LoadError::Import { error } => AppError::Import { source, error },
+            LoadError::Http { url, status, body } => AppError::Http { url, status, body },
+            LoadError::Cors { url, origin } => AppError::Cors { url, origin },
+            LoadError::Unreachable { url } => AppError::Unreachable { url },
+            LoadError::Read { message } => match origin {
+                Origin::File(name) => AppError::File {
+                    name: name.to_string(),
+                    message,
+                },
+                Origin::Url(url) => AppError::Json {
+                    url: url.to_string(),
+                    message,
+                },
+            },
+            LoadError::Crashed { message } => AppError::Engine { source, message },
+            LoadError::Abandoned => return None,
+        })
+    }
 }
 
 impl fmt::Display for AppError {
@@ -49,6 +87,11 @@ impl fmt::Display for AppError {
             AppError::Import { source, error } => write!(f, "Could not read {source}: {error}"),
             AppError::Json { url, message } => write!(f, "Unexpected answer from {url}: {message}"),
             AppError::File { name, message } => write!(f, "Could not open {name}: {message}"),
+            AppError::Engine { source, message } => write!(
+                f,
+                "Could not load {source}: the trace engine stopped ({message}). \
+                 The trace may be too large for this browser tab."
+            ),
         }
     }
 }

@@ -4,27 +4,18 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use wasm_bindgen_futures::JsFuture;
-
-use crate::error::AppError;
+use crate::engine_client::{EngineClient, LoadSource};
+use crate::error::{AppError, Origin};
 use crate::state::{AppState, LoadKey, Loaded, Route};
 
-/// Reads and imports a file; on failure the current view stays as it was.
+/// Reads and imports a file (in the engine's worker); on failure the current view stays as
+/// it was.
 pub async fn open(state: AppState, file: web_sys::File) {
     let name = file.name();
-    let bytes = match JsFuture::from(file.array_buffer()).await {
-        Ok(buf) => js_sys::Uint8Array::new(&buf).to_vec(),
-        Err(e) => {
-            state.fail(AppError::File {
-                name,
-                message: e
-                    .as_string()
-                    .unwrap_or_else(|| "the browser could not read it".into()),
-            });
-            return;
-        }
-    };
-    match crate::engine_client::EngineClient::load(bytes).await {
+    let ticket = crate::progress::begin(state, name.clone());
+    let result = EngineClient::open(LoadSource::File(file), ticket.reporter()).await;
+    drop(ticket);
+    match result {
         Ok((client, info)) => {
             state.loaded.set(Some(Loaded {
                 key: LoadKey::File(name),
@@ -35,9 +26,10 @@ pub async fn open(state: AppState, file: web_sys::File) {
             state.error.set(None);
             state.go(Route::File);
         }
-        Err(error) => state.fail(AppError::Import {
-            source: name,
-            error,
-        }),
+        Err(e) => {
+            if let Some(e) = AppError::from_load(Origin::File(&name), e) {
+                state.fail(e);
+            }
+        }
     }
 }

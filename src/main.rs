@@ -9,6 +9,7 @@ mod engine_client;
 mod error;
 mod fetch;
 mod files;
+mod progress;
 mod search;
 mod state;
 mod trace_view;

@@ -104,6 +104,8 @@ pub struct AppState {
     pub selected: RwSignal<usize>,
     /// True while a request the user waits for is in flight.
     pub busy: RwSignal<bool>,
+    /// The trace load in flight, for the progress strip.
+    pub loading: RwSignal<Option<crate::progress::LoadStatus>>,
 }
 
 impl AppState {
@@ -117,6 +119,7 @@ impl AppState {
             loaded: RwSignal::new_local(None),
             selected: RwSignal::new(0),
             busy: RwSignal::new(false),
+            loading: RwSignal::new(None),
         }
     }
 

@@ -7,8 +7,8 @@ use tracescope_core::engine::TraceInfo;
 use tracescope_core::layout::model::WaterfallModel;
 use tracescope_core::layout::time_axis::format_duration;
 
-use crate::engine_client::EngineClient;
-use crate::error::AppError;
+use crate::engine_client::{EngineClient, LoadSource};
+use crate::error::{AppError, Origin};
 use crate::state::{use_app, ByPtr, LoadKey, Loaded, Route};
 use crate::waterfall::Waterfall;
 
@@ -27,15 +27,10 @@ fn ensure_loaded(id: String) {
     state.busy.set(true);
     leptos::task::spawn_local(async move {
         let url = tracescope_core::api::trace_url(&api.root, &id);
-        let result = match crate::fetch::get_bytes(&url).await {
-            Ok(bytes) => EngineClient::load(bytes)
-                .await
-                .map_err(|error| AppError::Import {
-                    source: url.clone(),
-                    error,
-                }),
-            Err(e) => Err(e),
-        };
+        // The worker fetches and parses; this page only shows progress meanwhile.
+        let ticket = crate::progress::begin(state, format!("trace {id}"));
+        let result = EngineClient::open(LoadSource::Url(url.clone()), ticket.reporter()).await;
+        drop(ticket);
         state.busy.set(false);
         // The user may have moved on while this was in flight.
         if state.route.get_untracked() != Route::Trace(id.clone()) {
@@ -50,7 +45,11 @@ fn ensure_loaded(id: String) {
                     info: Arc::new(info),
                 }));
             }
-            Err(e) => state.fail(e),
+            Err(e) => {
+                if let Some(e) = AppError::from_load(Origin::Url(&url), e) {
+                    state.fail(e);
+                }
+            }
         }
     });
 }
@@ -58,6 +57,8 @@ fn ensure_loaded(id: String) {
 #[component]
 pub fn TraceView() -> impl IntoView {
     let state = use_app();
+    // Leaving the trace page stops a load in flight (its worker is terminated).
+    on_cleanup(crate::engine_client::abandon_loads);
     // Load when the route or the API changes.
     Effect::new(move |_| {
         if let (Route::Trace(id), Some(_)) = (state.route.get(), state.api.get()) {

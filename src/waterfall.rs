@@ -72,6 +72,9 @@ pub fn Waterfall(
             first_row.try_set(sc.first_row);
             drawn_rows.try_set(sc.len());
         });
+        if ready.try_get_untracked() == Some(false) {
+            crate::progress::first_frame();
+        }
         ready.try_set(true);
     };
     // One frame scheduler: any number of changes before the next frame cost one draw.

@@ -68,6 +68,62 @@ pub struct SpanDetail {
     pub child_count: usize,
 }
 
+/// The stages of loading a trace, in order. The engine reports parsing and deriving; whoever
+/// reads the bytes (a worker fetching a URL or reading a file) reports reading, and whoever
+/// builds the view reports building.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Bytes arrive from the network or a file (`done`/`total` in bytes).
+    Reading,
+    /// The bytes are imported (`total` in bytes).
+    Parsing,
+    /// Traces are derived (`done`/`total` in traces).
+    Deriving,
+    /// The flat view-model of the first trace is built and handed over.
+    Building,
+}
+
+impl Stage {
+    /// Machine name (test hooks, performance marks).
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading",
+            Stage::Parsing => "parsing",
+            Stage::Deriving => "deriving",
+            Stage::Building => "building",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "Reading",
+            Stage::Parsing => "Parsing",
+            Stage::Deriving => "Deriving",
+            Stage::Building => "Building view",
+        }
+    }
+}
+
+/// Where a load is: a stage and, where meaningful, how far into it (`total` 0: unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Progress {
+    pub fn new(stage: Stage, done: u64, total: u64) -> Progress {
+        Progress { stage, done, total }
+    }
+
+    /// Percent done, when the total is known.
+    pub fn percent(&self) -> Option<u32> {
+        (self.total > 0).then(|| (self.done.min(self.total) * 100 / self.total) as u32)
+    }
+}
+
 pub struct Engine {
     format: &'static str,
     traces: Vec<Derived>,
@@ -76,14 +132,25 @@ pub struct Engine {
 impl Engine {
     /// Imports and derives every trace in `bytes`.
     pub fn load(bytes: &[u8]) -> Result<Engine, ImportError> {
+        Engine::load_reporting(bytes, &mut |_| {})
+    }
+
+    /// [`Engine::load`], reporting each stage as it starts (and each derived trace).
+    pub fn load_reporting(
+        bytes: &[u8],
+        report: &mut dyn FnMut(Progress),
+    ) -> Result<Engine, ImportError> {
+        report(Progress::new(Stage::Parsing, 0, bytes.len() as u64));
         let imported = import(bytes)?;
+        let total = imported.traces.len() as u64;
+        let mut traces = Vec::with_capacity(imported.traces.len());
+        for (i, t) in imported.traces.into_iter().enumerate() {
+            report(Progress::new(Stage::Deriving, i as u64, total));
+            traces.push(derive(t, DeriveOptions::default()));
+        }
         Ok(Engine {
             format: imported.format.name(),
-            traces: imported
-                .traces
-                .into_iter()
-                .map(|t| derive(t, DeriveOptions::default()))
-                .collect(),
+            traces,
         })
     }
 
@@ -226,6 +293,43 @@ mod tests {
       {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"z":"1","error":"boom","a":"2"},"annotations":[{"timestamp":1250,"value":"sent"}],"localEndpoint":{"serviceName":"db"}},
       {"traceId":"b","id":"9","name":"other","timestamp":5,"duration":1}
     ]"#;
+
+    #[test]
+    fn load_reports_stages_in_order() {
+        let mut seen = Vec::new();
+        let e = Engine::load_reporting(INPUT, &mut |p| seen.push(p)).expect("valid");
+        assert_eq!(e.info().traces.len(), 2);
+        assert_eq!(
+            seen,
+            vec![
+                Progress::new(Stage::Parsing, 0, INPUT.len() as u64),
+                Progress::new(Stage::Deriving, 0, 2),
+                Progress::new(Stage::Deriving, 1, 2),
+            ]
+        );
+        assert_eq!(Progress::new(Stage::Reading, 5, 20).percent(), Some(25));
+        assert_eq!(Progress::new(Stage::Parsing, 0, 0).percent(), None);
+        let mut stages = Vec::new();
+        let err = Engine::load_reporting(b"nope", &mut |p| stages.push(p.stage));
+        assert!(err.is_err());
+        assert_eq!(stages, vec![Stage::Parsing]);
+    }
+
+    #[test]
+    fn errors_cross_threads_as_the_same_type() {
+        let err = Engine::load(b"[{\"traceId\":\"a\",\"id\":1}]")
+            .err()
+            .expect("invalid");
+        let json = serde_json::to_string(&err).expect("ser");
+        let back: ImportError = serde_json::from_str(&json).expect("de");
+        assert_eq!(back, err);
+        assert_eq!(back.to_string(), err.to_string());
+        let e = Engine::load(INPUT).expect("valid");
+        let ferr = e.filter(0, "dur>x").expect_err("invalid query");
+        let back: FilterError =
+            serde_json::from_str(&serde_json::to_string(&ferr).expect("ser")).expect("de");
+        assert_eq!(back, ferr);
+    }
 
     #[test]
     fn info_model_filter_and_detail() {

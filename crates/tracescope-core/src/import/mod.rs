@@ -14,7 +14,7 @@ use crate::model::{Span, Strings, Trace, TraceId};
 pub use position::Position;
 
 /// The input formats tracescope recognises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     ZipkinV2,
     ZipkinV1,
@@ -50,7 +50,8 @@ impl fmt::Display for Format {
 }
 
 /// Why bytes could not be read as a trace. Every variant says what and where.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Serialisable, so it crosses from the engine's worker to the page as the same type.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ImportError {
     #[error("the input is empty")]
     Empty,

@@ -1,0 +1,213 @@
+//! Load progress: the strip under the header while a trace loads, and the performance
+//! marks the browser benchmark reads.
+//!
+//! A load holds a [`Ticket`]; its reporter shows each [`Progress`] the engine sends, and
+//! dropping the ticket (the load finished, failed or was abandoned) hides the strip — unless
+//! a newer load took it over meanwhile.
+//!
+//! Marks (`performance.getEntriesByType("mark")`): `tracescope:load-start`,
+//! `tracescope:stage:<reading|parsing|deriving|building>` when each stage starts,
+//! `tracescope:load-end`, and `tracescope:first-frame` when the waterfall of a newly shown
+//! model has been drawn for the first time. Measures: `tracescope:decode-model`, the
+//! main-thread decoding of a model received from the worker.
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use tracescope_core::engine::{Progress, Stage};
+
+use crate::state::{use_app, AppState};
+
+/// What the progress strip shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadStatus {
+    ticket: u64,
+    /// The file name, or "trace <id>".
+    pub what: String,
+    /// `None` until the first report.
+    pub progress: Option<Progress>,
+}
+
+thread_local! {
+    static NEXT_TICKET: Cell<u64> = const { Cell::new(1) };
+}
+
+const MARKS: &[&str] = &[
+    "tracescope:load-start",
+    "tracescope:stage:reading",
+    "tracescope:stage:parsing",
+    "tracescope:stage:deriving",
+    "tracescope:stage:building",
+    "tracescope:load-end",
+    "tracescope:first-frame",
+];
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window().and_then(|w| w.performance())
+}
+
+fn mark(name: &str) {
+    if let Some(p) = performance() {
+        let _ = p.mark(name);
+    }
+}
+
+/// Runs `f`, recorded as the performance measure `name` (main-thread work the benchmark
+/// reports).
+pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let start = format!("{name}:start");
+    mark(&start);
+    let out = f();
+    if let Some(p) = performance() {
+        let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
+    }
+    out
+}
+
+/// Marks the first frame drawn of a newly shown model (once per load).
+pub fn first_frame() {
+    thread_local! {
+        static MARKED_FOR: Cell<u64> = const { Cell::new(0) };
+    }
+    let ticket = NEXT_TICKET.get() - 1;
+    if MARKED_FOR.get() != ticket {
+        MARKED_FOR.set(ticket);
+        mark("tracescope:first-frame");
+    }
+}
+
+/// A load in progress, shown in the strip while it lives.
+pub struct Ticket {
+    id: u64,
+    state: AppState,
+}
+
+/// Starts showing a load of `what`.
+pub fn begin(state: AppState, what: String) -> Ticket {
+    let id = NEXT_TICKET.get();
+    NEXT_TICKET.set(id + 1);
+    if let Some(p) = performance() {
+        for m in MARKS {
+            p.clear_marks_with_mark_name(m);
+        }
+        p.clear_measures_with_measure_name("tracescope:decode-model");
+    }
+    mark("tracescope:load-start");
+    state.loading.set(Some(LoadStatus {
+        ticket: id,
+        what,
+        progress: None,
+    }));
+    Ticket { id, state }
+}
+
+impl Ticket {
+    /// The callback the engine client reports to.
+    pub fn reporter(&self) -> impl Fn(Progress) + 'static {
+        let (id, state) = (self.id, self.state);
+        let last_stage = Cell::new(None::<Stage>);
+        move |p: Progress| {
+            if last_stage.get() != Some(p.stage) {
+                last_stage.set(Some(p.stage));
+                mark(&format!("tracescope:stage:{}", p.stage.key()));
+            }
+            state.loading.try_update(|l| {
+                if let Some(l) = l.as_mut().filter(|l| l.ticket == id) {
+                    l.progress = Some(p);
+                }
+            });
+        }
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let id = self.id;
+        let mine = self
+            .state
+            .loading
+            .try_with_untracked(|l| l.as_ref().is_some_and(|l| l.ticket == id))
+            .unwrap_or(false);
+        if mine {
+            mark("tracescope:load-end");
+            self.state.loading.try_set(None);
+        }
+    }
+}
+
+/// "12.3 MB".
+pub fn format_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+fn detail(p: &Progress) -> String {
+    match p.stage {
+        Stage::Reading if p.total > 0 => {
+            format!("{} of {}", format_bytes(p.done), format_bytes(p.total))
+        }
+        Stage::Reading => format_bytes(p.done),
+        Stage::Parsing if p.total > 0 => format_bytes(p.total),
+        Stage::Deriving if p.total > 1 => format!("trace {} of {}", p.done + 1, p.total),
+        _ => String::new(),
+    }
+}
+
+/// The strip: what is loading, the stage, a bar, and the numbers. The rest of the page
+/// stays usable meanwhile (the work happens in a worker).
+#[component]
+pub fn LoadProgress() -> impl IntoView {
+    let state = use_app();
+    move || {
+        state.loading.get().map(|l| {
+            let p = l.progress;
+            let stage = p.map_or("starting", |p| p.stage.key());
+            let label = p.map_or("Starting", |p| p.stage.label());
+            let percent = p.and_then(|p| p.percent());
+            let (done, total) = p.map_or((0, 0), |p| (p.done, p.total));
+            let numbers = p.map(|p| detail(&p)).unwrap_or_default();
+            view! {
+                <div
+                    class="load-progress"
+                    role="status"
+                    aria-live="polite"
+                    data-testid="load-progress"
+                    data-stage=stage
+                    data-done=done
+                    data-total=total
+                >
+                    <span class="what">"Loading " {l.what}</span>
+                    <span class="stage">{label} "…"</span>
+                    {match percent {
+                        Some(v) => view! { <progress max="100" value=v></progress> }.into_any(),
+                        None => view! { <progress></progress> }.into_any(),
+                    }}
+                    <span class="numbers">{numbers}</span>
+                </div>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_read_like_a_person_would() {
+        assert_eq!(format_bytes(999), "999 B");
+        assert_eq!(format_bytes(45_633_197), "45.6 MB");
+        assert_eq!(format_bytes(1_500_000_000), "1.5 GB");
+    }
+}
