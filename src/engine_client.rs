@@ -72,6 +72,18 @@ thread_local! {
     static LOADING: RefCell<Option<Weak<Link>>> = const { RefCell::new(None) };
     /// The last worker's wasm memory after its load, for the benchmark.
     static WORKER_MEMORY: Cell<u64> = const { Cell::new(0) };
+    /// A worker started ahead of the next load, so that load need not wait for one.
+    static SPARE: RefCell<Option<Rc<Link>>> = const { RefCell::new(None) };
+    /// Set when a worker failed to start (no script, blocked): the page works alone.
+    static NO_WORKERS: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts a worker in the background for the next load, unless one is waiting already.
+/// Called at start-up and after each load; an idle worker costs a few MB.
+pub fn prewarm() {
+    if worker_available() && SPARE.with_borrow(Option::is_none) {
+        SPARE.set(Link::spawn());
+    }
 }
 
 /// Stops the load in flight, if any: its worker is terminated and its `open` returns
@@ -110,6 +122,7 @@ impl EngineClient {
         let Some(link) = link else {
             return open_in_page(source, progress, generation).await;
         };
+        crate::progress::mark("tracescope:worker-ready");
         LOADING.set(Some(Rc::downgrade(&link)));
         let (request, file) = source.to_protocol();
         let mut envelope = Envelope::new(NO_REQUEST, Request::Load { source: request });
@@ -117,7 +130,9 @@ impl EngineClient {
         let answer = link.send(envelope, Some(Box::new(progress))).await;
         current(generation)?;
         LOADING.set(None);
-        loaded(link, answer?)
+        let done = loaded(link, answer?).await;
+        prewarm();
+        done
     }
 
     /// Loads bytes the page already has (a search answer): small inputs in the page, where
@@ -133,11 +148,12 @@ impl EngineClient {
                     },
                 )
                 .with_buf(buffer_from(&bytes));
-                match link
-                    .send(envelope, None)
-                    .await
-                    .and_then(|a| loaded(link, a))
-                {
+                let done = match link.send(envelope, None).await {
+                    Ok(answer) => loaded(link, answer).await,
+                    Err(e) => Err(e),
+                };
+                prewarm();
+                match done {
                     Ok(done) => return Ok(done),
                     Err(LoadError::Import { error }) => return Err(error),
                     // The worker failed: the page still has the bytes.
@@ -166,7 +182,7 @@ impl EngineClient {
                 }
                 let answer = link.request(Request::Model { trace }).await.ok()?;
                 let m = match answer.msg {
-                    Reply::Model { found: true } => decode_model(answer.buf.as_ref()?)?,
+                    Reply::Model { found: true } => decode_model(answer.buf.as_ref()?).await?,
                     _ => return None,
                 };
                 model.replace(Some((trace, m.clone())));
@@ -215,14 +231,20 @@ impl EngineClient {
 }
 
 /// A client for the worker that answered a load with `answer`.
-fn loaded(link: Rc<Link>, answer: Envelope<Reply>) -> Result<(EngineClient, LoadInfo), LoadError> {
+async fn loaded(
+    link: Rc<Link>,
+    answer: Envelope<Reply>,
+) -> Result<(EngineClient, LoadInfo), LoadError> {
     match answer.msg {
         Reply::Loaded {
             info,
             worker_memory_bytes,
         } => {
             WORKER_MEMORY.set(worker_memory_bytes);
-            let model = answer.buf.as_ref().and_then(decode_model);
+            let model = match &answer.buf {
+                Some(buf) => decode_model(buf).await,
+                None => None,
+            };
             let client = EngineClient {
                 inner: Rc::new(Inner::Worker {
                     link,
@@ -242,15 +264,33 @@ fn unexpected(reply: &Reply) -> LoadError {
     }
 }
 
-/// Decodes a model on the main thread, timed as a performance measure for the benchmark.
-fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
-    crate::progress::measured("tracescope:decode-model", || {
-        WaterfallModel::from_bytes(&bytes_of(buf)).map(Arc::new)
-    })
+/// Decodes a model on the main thread. Copying it into wasm memory and decoding it take
+/// tens of ms each for a million spans, so each gets a task of its own, and the page's
+/// reaction to the result (building the view) another: no long task. Timed as performance
+/// measures for the benchmark.
+async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
+    let bytes = crate::progress::measured("tracescope:copy-model", || bytes_of(buf));
+    yield_to_browser().await;
+    let model = crate::progress::measured("tracescope:decode-model", || {
+        WaterfallModel::from_bytes(&bytes).map(Arc::new)
+    });
+    drop(bytes);
+    yield_to_browser().await;
+    model
+}
+
+/// Ends the current task; continues in a new one (after input and rendering had a chance).
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn worker_available() -> bool {
-    js_sys::Reflect::has(&js_sys::global(), &"Worker".into()).unwrap_or(false)
+    !NO_WORKERS.get() && js_sys::Reflect::has(&js_sys::global(), &"Worker".into()).unwrap_or(false)
 }
 
 /// Without a worker: read and load on the main thread (the page blocks while it parses).
@@ -291,23 +331,38 @@ struct Link {
     worker: Worker,
     next_id: Cell<u32>,
     pending: RefCell<HashMap<u32, Pending>>,
-    /// Until the worker says `Ready` (true) or fails to start (false).
-    ready: RefCell<Option<oneshot::Sender<bool>>>,
+    /// Whether the worker listens yet.
+    start: RefCell<Start>,
     /// Why the worker stopped, once it has.
     dead: RefCell<Option<String>>,
     handlers: RefCell<Option<Handlers>>,
 }
 
+/// A worker's start-up: its script and wasm load, then it says `Ready`.
+enum Start {
+    /// Still starting; these wait for the outcome.
+    Starting(Vec<oneshot::Sender<bool>>),
+    Ready,
+    Failed,
+}
+
 impl Link {
-    /// Starts a worker and waits until it listens; `None` if it cannot start.
+    /// A started worker: the warm spare if there is one (see [`prewarm`]), else a new one.
+    /// `None` if no worker can start (the caller then works in the page).
     async fn start() -> Option<Rc<Link>> {
+        let spare = SPARE.take().filter(|l| l.dead.borrow().is_none());
+        let link = spare.or_else(Link::spawn)?;
+        link.started().await.then_some(link)
+    }
+
+    /// Creates a worker; it starts in the background.
+    fn spawn() -> Option<Rc<Link>> {
         let worker = Worker::new(&worker_url()).ok()?;
-        let (ready, started) = oneshot::channel();
         let link = Rc::new(Link {
             worker,
             next_id: Cell::new(NO_REQUEST + 1),
             pending: RefCell::new(HashMap::new()),
-            ready: RefCell::new(Some(ready)),
+            start: RefCell::new(Start::Starting(Vec::new())),
             dead: RefCell::new(None),
             handlers: RefCell::new(None),
         });
@@ -330,13 +385,44 @@ impl Link {
         link.worker
             .set_onerror(Some(on_error.as_ref().unchecked_ref()));
         link.handlers.replace(Some((on_message, on_error)));
-        match started.await {
-            Ok(true) => Some(link),
-            _ => {
-                link.shut_down();
-                None
+        Some(link)
+    }
+
+    /// Waits until the worker listens (true) or could not start (false).
+    async fn started(&self) -> bool {
+        let waiting = match &mut *self.start.borrow_mut() {
+            Start::Ready => return true,
+            Start::Failed => return false,
+            Start::Starting(waiters) => {
+                let (tx, rx) = oneshot::channel();
+                waiters.push(tx);
+                rx
+            }
+        };
+        let ok = waiting.await.unwrap_or(false);
+        if !ok {
+            if self.dead.borrow().is_none() {
+                // It failed by itself (not shut down): workers do not work here.
+                NO_WORKERS.set(true);
+            }
+            self.shut_down();
+        }
+        ok
+    }
+
+    fn set_started(&self, ok: bool) {
+        let before = self
+            .start
+            .replace(if ok { Start::Ready } else { Start::Failed });
+        if let Start::Starting(waiters) = before {
+            for w in waiters {
+                let _ = w.send(ok);
             }
         }
+    }
+
+    fn is_starting(&self) -> bool {
+        matches!(*self.start.borrow(), Start::Starting(_))
     }
 
     fn on_message(&self, data: &JsValue) {
@@ -345,11 +431,7 @@ impl Link {
         };
         if envelope.id == NO_REQUEST {
             match envelope.msg {
-                Reply::Ready => {
-                    if let Some(ready) = self.ready.take() {
-                        let _ = ready.send(true);
-                    }
-                }
+                Reply::Ready => self.set_started(true),
                 Reply::Failed { error } => self.fail(match error {
                     LoadError::Crashed { message } => message,
                     other => format!("{other:?}"),
@@ -376,9 +458,9 @@ impl Link {
     }
 
     fn on_error(&self, message: &str) {
-        if let Some(ready) = self.ready.take() {
+        if self.is_starting() {
             // The script did not load or start: the caller falls back to the page.
-            let _ = ready.send(false);
+            self.set_started(false);
             return;
         }
         self.fail(if message.is_empty() {
@@ -417,7 +499,9 @@ impl Link {
             .get_or_insert_with(|| "the worker was stopped".into());
         // Dropping the senders wakes every waiting request with `Canceled`.
         self.pending.borrow_mut().clear();
-        self.ready.take();
+        if self.is_starting() {
+            self.set_started(false);
+        }
     }
 
     async fn request(&self, msg: Request) -> Result<Envelope<Reply>, LoadError> {

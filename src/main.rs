@@ -18,5 +18,7 @@ mod waterfall;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The first trace load should not wait for its worker to start.
+    engine_client::prewarm();
     leptos::mount::mount_to_body(app::App);
 }

@@ -6,6 +6,7 @@
 //! a newer load took it over meanwhile.
 //!
 //! Marks (`performance.getEntriesByType("mark")`): `tracescope:load-start`,
+//! `tracescope:worker-ready` (the engine's worker listens),
 //! `tracescope:stage:<reading|parsing|deriving|building>` when each stage starts,
 //! `tracescope:load-end`, and `tracescope:first-frame` when the waterfall of a newly shown
 //! model has been drawn for the first time. Measures: `tracescope:decode-model`, the
@@ -34,6 +35,7 @@ thread_local! {
 
 const MARKS: &[&str] = &[
     "tracescope:load-start",
+    "tracescope:worker-ready",
     "tracescope:stage:reading",
     "tracescope:stage:parsing",
     "tracescope:stage:deriving",
@@ -46,7 +48,7 @@ fn performance() -> Option<web_sys::Performance> {
     web_sys::window().and_then(|w| w.performance())
 }
 
-fn mark(name: &str) {
+pub fn mark(name: &str) {
     if let Some(p) = performance() {
         let _ = p.mark(name);
     }
