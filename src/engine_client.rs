@@ -18,18 +18,13 @@ use futures_channel::oneshot;
 use tracescope_core::engine::{Engine, LoadInfo, Progress, SpanDetail, Stage};
 use tracescope_core::filter::FilterError;
 use tracescope_core::layout::model::WaterfallModel;
-use tracescope_core::ImportError;
-use tracescope_worker::envelope::{buffer_from, bytes_of, wasm_memory_bytes, Envelope};
-use tracescope_worker::protocol::{Reply, Request, Source, NO_REQUEST};
+use tracescope_worker::envelope::{bytes_of, wasm_memory_bytes, Envelope};
+use tracescope_worker::protocol::{is_empty_array, Reply, Request, Source, NO_REQUEST};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 pub use tracescope_worker::protocol::LoadError;
-
-/// Inputs smaller than this are loaded in the page: parsing them takes less than starting
-/// a worker.
-const IN_PAGE_MAX_BYTES: usize = 1 << 20;
 
 /// The worker's script, beside `index.html` (Trunk's loader shim for the worker binary).
 /// Resolved against the document, so the bundle works from any sub-path.
@@ -135,40 +130,38 @@ impl EngineClient {
         done
     }
 
-    /// Loads bytes the page already has (a search answer): small inputs in the page, where
-    /// that is quicker than starting a worker; big ones in a worker, the bytes transferred.
-    /// Does not abandon other loads.
-    pub async fn load(bytes: Vec<u8>) -> Result<(EngineClient, LoadInfo), ImportError> {
-        if bytes.len() >= IN_PAGE_MAX_BYTES && worker_available() {
-            if let Some(link) = Link::start().await {
-                let envelope = Envelope::new(
-                    NO_REQUEST,
-                    Request::Load {
-                        source: Source::Bytes,
-                    },
-                )
-                .with_buf(buffer_from(&bytes));
-                let done = match link.send(envelope, None).await {
-                    Ok(answer) => loaded(link, answer).await,
-                    Err(e) => Err(e),
-                };
-                prewarm();
-                match done {
-                    Ok(done) => return Ok(done),
-                    Err(LoadError::Import { error }) => return Err(error),
-                    // The worker failed: the page still has the bytes.
-                    Err(_) => {}
-                }
+    /// Summaries of every trace in a search answer the page fetched. The buffer is
+    /// transferred to a worker (no copy), parsed there, and the worker let go; only the
+    /// summaries come back. Does not abandon other loads.
+    pub async fn summarise(answer: js_sys::ArrayBuffer) -> Result<LoadInfo, LoadError> {
+        let link = if worker_available() {
+            Link::start().await
+        } else {
+            None
+        };
+        let Some(link) = link else {
+            let bytes = bytes_of(&answer);
+            if is_empty_array(&bytes) {
+                return Ok(LoadInfo {
+                    format: String::new(),
+                    traces: Vec::new(),
+                });
             }
+            let engine = Engine::load(&bytes).map_err(|error| LoadError::Import { error })?;
+            return Ok(engine.info());
+        };
+        let request = Request::Summarise {
+            source: Source::Bytes,
+        };
+        let answer = link
+            .send(Envelope::new(NO_REQUEST, request).with_buf(answer), None)
+            .await;
+        prewarm();
+        match answer?.msg {
+            Reply::Loaded { info, .. } => Ok(info),
+            Reply::Failed { error } => Err(error),
+            other => Err(unexpected(&other)),
         }
-        let engine = Engine::load(&bytes)?;
-        let info = engine.info();
-        Ok((
-            EngineClient {
-                inner: Rc::new(Inner::Local(engine)),
-            },
-            info,
-        ))
     }
 
     pub async fn model(&self, trace: usize) -> Option<Arc<WaterfallModel>> {

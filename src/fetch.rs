@@ -2,6 +2,7 @@
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
 
 use crate::error::AppError;
 
@@ -36,18 +37,43 @@ async fn send(url: &str) -> Result<Response, AppError> {
 
 /// GETs `url` and returns the body bytes of a 2xx answer.
 pub async fn get_bytes(url: &str) -> Result<Vec<u8>, AppError> {
-    let resp = send(url).await?;
-    if !resp.ok() {
-        let body = resp.text().await.unwrap_or_default();
-        return Err(AppError::Http {
-            url: url.to_string(),
-            status: resp.status(),
-            body,
-        });
-    }
+    let resp = ok(url, send(url).await?).await?;
     resp.binary().await.map_err(|e| AppError::Json {
         url: url.to_string(),
         message: format!("the body could not be read: {e}"),
+    })
+}
+
+/// GETs `url` and returns the body of a 2xx answer as the browser read it (off the main
+/// thread), without copying it into wasm memory: for handing to the engine's worker.
+pub async fn get_buffer(url: &str) -> Result<js_sys::ArrayBuffer, AppError> {
+    let resp = ok(url, send(url).await?).await?;
+    let read_error = |e: wasm_bindgen::JsValue| AppError::Json {
+        url: url.to_string(),
+        message: format!(
+            "the body could not be read: {}",
+            e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        ),
+    };
+    let raw: web_sys::Response = resp.into();
+    let promise = raw.array_buffer().map_err(read_error)?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(read_error)?
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .map_err(read_error)
+}
+
+/// The response if it is a 2xx, else the HTTP error with the body the server sent.
+async fn ok(url: &str, resp: Response) -> Result<Response, AppError> {
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let body = resp.text().await.unwrap_or_default();
+    Err(AppError::Http {
+        url: url.to_string(),
+        status: resp.status(),
+        body,
     })
 }
 

@@ -7,7 +7,8 @@ use tracescope_core::api::TracesQuery;
 use tracescope_core::layout::color::{css, service_color};
 use tracescope_core::layout::time_axis::format_duration;
 
-use crate::error::AppError;
+use crate::engine_client::EngineClient;
+use crate::error::{AppError, Origin};
 use tracescope_core::engine::TraceInfo;
 
 use crate::state::{use_app, AppState, Route, SearchParams, SearchResults};
@@ -20,24 +21,6 @@ const LOOKBACKS: &[(u64, &str)] = &[
     (172_800_000, "Last 2 days"),
     (604_800_000, "Last 7 days"),
 ];
-
-async fn summarise(bytes: Vec<u8>, url: &str) -> Result<Vec<TraceInfo>, AppError> {
-    let trimmed: Vec<&u8> = bytes
-        .iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .take(3)
-        .collect();
-    if trimmed == [&b'[', &b']'] {
-        return Ok(Vec::new());
-    }
-    let (_, info) = crate::engine_client::EngineClient::load(bytes)
-        .await
-        .map_err(|error| AppError::Import {
-            source: url.to_string(),
-            error,
-        })?;
-    Ok(info.traces)
-}
 
 /// Runs a search; previous results stay on screen when it fails.
 fn run_search(state: AppState, params: SearchParams) {
@@ -54,20 +37,26 @@ fn run_search(state: AppState, params: SearchParams) {
     .url(&api.root);
     state.busy.set(true);
     leptos::task::spawn_local(async move {
-        let result = match crate::fetch::get_bytes(&url).await {
-            Ok(bytes) => summarise(bytes, &url).await,
-            Err(e) => Err(e),
+        // The answer goes to the engine's worker untouched (transferred, not copied): a
+        // search that returns huge traces does not block the page.
+        let result = match crate::fetch::get_buffer(&url).await {
+            Ok(buf) => EngineClient::summarise(buf)
+                .await
+                .map_err(|e| AppError::from_load(Origin::Url(&url), e)),
+            Err(e) => Err(Some(e)),
         };
         state.busy.set(false);
         match result {
-            Ok(mut rows) => {
+            Ok(info) => {
+                let mut rows = info.traces;
                 rows.sort_by_key(|r| std::cmp::Reverse(r.start_us));
                 state.results.set(Some(SearchResults {
                     params,
                     rows: Arc::new(rows),
                 }));
             }
-            Err(e) => state.fail(e),
+            Err(Some(e)) => state.fail(e),
+            Err(None) => {}
         }
     });
 }

@@ -7,7 +7,8 @@
 //!
 //! | request | reply | bytes in the envelope |
 //! |---|---|---|
-//! | `Load { source }` | `Progress`… then `Loaded` or `Failed` | the input with the request (`File` handle, or transferred bytes); the first trace's model with `Loaded` |
+//! | `Load { source }` | `Progress`… then `Loaded` or `Failed` | a `File` handle with the request (for a file); the first trace's model with `Loaded` |
+//! | `Summarise { source }` | `Loaded` (no model) or `Failed` | as for `Load`; a search answer comes as a transferred `ArrayBuffer` |
 //! | `Model { trace }` | `Model { found }` | `WaterfallModel::to_bytes` |
 //! | `Filter { trace, query }` | `Filter { result }` | one byte per model position, 1 = match |
 //! | `Detail { trace, span }` | `Detail { detail }` | — |
@@ -32,6 +33,11 @@ pub enum Request {
     Load {
         source: Source,
     },
+    /// Like `Load`, for a search answer: only the summaries are wanted (no model), and an
+    /// empty JSON array is no traces rather than an error.
+    Summarise {
+        source: Source,
+    },
     Model {
         trace: usize,
     },
@@ -54,7 +60,7 @@ pub enum Source {
     File { name: String },
     /// A URL fetched by the worker (`GET`, no credentials beyond the default).
     Url { url: String },
-    /// Bytes the page already has, transferred as an `ArrayBuffer` in the envelope.
+    /// Bytes the page fetched itself, as an `ArrayBuffer` transferred in the envelope.
     Bytes,
 }
 
@@ -64,7 +70,7 @@ impl Source {
         match self {
             Source::File { name } => name,
             Source::Url { url } => url,
-            Source::Bytes => "the input",
+            Source::Bytes => "the answer",
         }
     }
 }
@@ -129,6 +135,13 @@ pub enum LoadError {
 /// Longest HTTP error body kept (the page shows 500 characters).
 pub const MAX_ERROR_BODY: usize = 4096;
 
+/// Whether `bytes` are an empty JSON array (`[]`, maybe with whitespace): a search that
+/// found nothing.
+pub fn is_empty_array(bytes: &[u8]) -> bool {
+    let mut solid = bytes.iter().filter(|b| !b.is_ascii_whitespace());
+    solid.next() == Some(&b'[') && solid.next() == Some(&b']') && solid.next().is_none()
+}
+
 /// Encodes a message for the envelope.
 pub fn to_json<T: Serialize>(msg: &T) -> String {
     // These types serialise infallibly: no maps with non-string keys, no custom errors.
@@ -163,7 +176,7 @@ mod tests {
                 url: "http://h/api/v2/trace/1".into(),
             },
         });
-        round(Request::Load {
+        round(Request::Summarise {
             source: Source::Bytes,
         });
         round(Request::Model { trace: 2 });
@@ -212,6 +225,16 @@ mod tests {
         ] {
             round(Reply::Failed { error });
         }
+    }
+
+    #[test]
+    fn empty_search_answers() {
+        assert!(is_empty_array(b"[]"));
+        assert!(is_empty_array(b" [ \n ] "));
+        assert!(!is_empty_array(b"[[]]"));
+        assert!(!is_empty_array(b"[] x"));
+        assert!(!is_empty_array(b""));
+        assert!(!is_empty_array(INPUT));
     }
 
     #[test]

@@ -4,13 +4,13 @@
 
 use std::cell::RefCell;
 
-use tracescope_core::engine::{Engine, Progress, Stage};
+use tracescope_core::engine::{Engine, LoadInfo, Progress, Stage};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::envelope::{buffer_from, bytes_of, wasm_memory_bytes, Envelope};
-use crate::protocol::{LoadError, Reply, Request, Source, NO_REQUEST};
+use crate::protocol::{is_empty_array, LoadError, Reply, Request, Source, NO_REQUEST};
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
@@ -64,9 +64,11 @@ fn handle(envelope: Envelope<Request>) {
     match envelope.msg {
         Request::Load { source } => {
             let (file, buf) = (envelope.file, envelope.buf);
-            wasm_bindgen_futures::spawn_local(async move {
-                load(id, source, file, buf).await;
-            });
+            wasm_bindgen_futures::spawn_local(load(id, source, file, buf, true));
+        }
+        Request::Summarise { source } => {
+            let (file, buf) = (envelope.file, envelope.buf);
+            wasm_bindgen_futures::spawn_local(load(id, source, file, buf, false));
         }
         Request::Model { trace } => {
             match with_engine(|e| e.model(trace)).map(|m| buffer_from(&m.to_bytes())) {
@@ -96,11 +98,14 @@ fn handle(envelope: Envelope<Request>) {
     }
 }
 
+/// Reads, imports and derives; with `view`, also builds the first trace's model (a `Load`),
+/// else only summarises (a `Summarise`).
 async fn load(
     id: u32,
     source: Source,
     file: Option<web_sys::Blob>,
     buf: Option<js_sys::ArrayBuffer>,
+    view: bool,
 ) {
     let mut report = |progress: Progress| reply(id, Reply::Progress { progress });
     let read = match (&source, buf) {
@@ -111,6 +116,19 @@ async fn load(
         Ok(bytes) => bytes,
         Err(error) => return reply(id, Reply::Failed { error }),
     };
+    if !view && is_empty_array(&bytes) {
+        let info = LoadInfo {
+            format: String::new(),
+            traces: Vec::new(),
+        };
+        return reply(
+            id,
+            Reply::Loaded {
+                info,
+                worker_memory_bytes: wasm_memory_bytes(),
+            },
+        );
+    }
     let engine = match Engine::load_reporting(&bytes, &mut report) {
         Ok(engine) => engine,
         Err(error) => {
@@ -124,9 +142,13 @@ async fn load(
     };
     // The input is no longer needed; its memory is reused for the model.
     drop(bytes);
-    report(Progress::new(Stage::Building, 0, 1));
     let info = engine.info();
-    let model = engine.model(0).map(|m| buffer_from(&m.to_bytes()));
+    let model = if view {
+        report(Progress::new(Stage::Building, 0, 1));
+        engine.model(0).map(|m| buffer_from(&m.to_bytes()))
+    } else {
+        None
+    };
     ENGINE.set(Some(engine));
     let mut envelope = Envelope::new(
         id,

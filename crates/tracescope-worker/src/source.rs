@@ -25,8 +25,7 @@ const REPORT_BYTES_UNKNOWN: u64 = 4 << 20;
 /// Never reserve more than this up front, whatever a header claims.
 const MAX_RESERVE: u64 = 1 << 30;
 
-/// Reads `source` (`file`: the `Blob` handle that came with it). Bytes that came with the
-/// request need no reading (see [`crate::serve`]).
+/// Reads `source` (`file`: the `Blob` handle that came with it).
 pub async fn read(
     source: &Source,
     file: Option<&web_sys::Blob>,
@@ -46,6 +45,7 @@ pub async fn read(
                 .map_err(|message| LoadError::Read { message })
         }
         Source::Url { url } => fetch(url, report).await,
+        // The bytes came with the request (see `serve`); there is nothing to read.
         Source::Bytes => Err(LoadError::Read {
             message: "no bytes came with the request".into(),
         }),

@@ -13,6 +13,10 @@ export const TESTSERVER_BIN = path.resolve(
   REPO_ROOT,
   process.env.TRACESCOPE_TESTSERVER ?? 'target/debug/tracescope-testserver',
 );
+export const SYNTH_BIN = path.resolve(
+  REPO_ROOT,
+  process.env.TRACESCOPE_SYNTH ?? path.join(path.dirname(TESTSERVER_BIN), 'tracescope-synth'),
+);
 export const FIXTURES_DIR = path.resolve(process.env.TRACESCOPE_FIXTURES ?? '/work/shared/fixtures');
 export const CHROMIUM = process.env.TRACESCOPE_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -48,6 +52,16 @@ export function requireTestServer() {
     );
   }
   return TESTSERVER_BIN;
+}
+
+export function requireSynth() {
+  if (!existsSync(SYNTH_BIN) || !statSync(SYNTH_BIN).isFile()) {
+    throw new SetupError(
+      `trace generator missing: ${SYNTH_BIN}. Build it with ` +
+        `\`cargo build -p tracescope-synth\` or set TRACESCOPE_SYNTH.`,
+    );
+  }
+  return SYNTH_BIN;
 }
 
 /** Absolute path of a fixture file, e.g. fixture('zipkin-v2/zipkin__yelp.json'). */

@@ -1,0 +1,110 @@
+// 8. A large trace (100k generated spans) loads in the engine's worker: through the file input
+//    and through ?trace= from the test server, with progress shown, the page responsive (Back
+//    works mid-load) and no long main-thread task. The bound on tasks is loose on purpose;
+//    the browser benchmark (tests/bench/waterfall.mjs) reports the real figures.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { openSync, readSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import {
+  appUrl, assertCanvasDrawn, openApp, poll, sel, traceView, waitForServiceOptions, waitForTraceView,
+} from '../lib/app.mjs';
+import { requireDist, requireSynth } from '../lib/env.mjs';
+
+const SPANS = 100_000;
+const LONG_TASK_LIMIT_MS = 200;
+const LOAD_TIMEOUT_MS = 90_000;
+
+/** Generates the trace with tracescope-synth; returns its path and trace id. */
+async function generate(t) {
+  const file = path.join(await t.tmpDir(), `realistic-${SPANS}.json`);
+  execFileSync(requireSynth(), ['--spans', String(SPANS), '--seed', '1', '--shape', 'realistic', '--out', file]);
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(1024);
+  readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const traceId = /"traceId"\s*:\s*"([0-9a-f]+)"/.exec(head.toString())?.[1];
+  assert.ok(traceId, 'the generated file starts with a span');
+  return { file, traceId };
+}
+
+/** Runs in the page before the app: records long tasks and every load stage shown. */
+function probe() {
+  window.__e2e = { longTasks: [], stages: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__e2e.longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver(() => {
+    const stage = document.querySelector('[data-testid="load-progress"]')?.getAttribute('data-stage');
+    const seen = window.__e2e.stages;
+    if (stage && seen[seen.length - 1] !== stage) seen.push(stage);
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
+}
+
+/** Checks what the user saw during a load that started at page time `since`. */
+async function checkLoad(t, since, what) {
+  const { longTasks, stages } = await t.page.evaluate(() => window.__e2e);
+  t.note(`${what}: stages shown ${stages.join(' > ')}`);
+  assert.ok(stages.includes('parsing') || stages.includes('deriving'), `${what}: progress shows the engine's stages: ${stages}`);
+  assert.equal(stages[0] === 'starting' ? stages[1] : stages[0], 'reading', `${what}: the first stage is reading: ${stages}`);
+  const during = longTasks.filter((x) => x.start + x.duration >= since);
+  const longest = Math.max(0, ...during.map((x) => x.duration));
+  t.note(`${what}: ${during.length} long task(s), longest ${Math.round(longest)} ms` +
+    (during.length ? ` (${during.map((x) => `${Math.round(x.duration)} ms at +${Math.round(x.start - since)}`).join(', ')})` : ''));
+  assert.ok(longest <= LONG_TASK_LIMIT_MS, `${what}: no main-thread task over ${LONG_TASK_LIMIT_MS} ms (longest ${Math.round(longest)} ms)`);
+  await poll(() => t.page.locator(sel('load-progress')).count(), (n) => n === 0, `${what}: the progress strip goes away`);
+}
+
+const now = (page) => page.evaluate(() => performance.now());
+
+export default [
+  {
+    name: 'large-file',
+    timeout: 150_000,
+    async run(t) {
+      const { page } = t;
+      const { file, traceId } = await generate(t);
+      await page.addInitScript(probe);
+      const api = await t.shared.api();
+      await openApp(t, { api });
+      await waitForServiceOptions(page);
+
+      const since = await now(page);
+      await page.setInputFiles(sel('file-input'), file);
+      const view = await waitForTraceView(page, { traceId, timeout: LOAD_TIMEOUT_MS });
+      assert.equal(view.spanCount, SPANS, 'data-span-count of the generated file');
+      await assertCanvasDrawn(page, 'waterfall of 100k spans');
+      await checkLoad(t, since, 'file input');
+    },
+  },
+  {
+    name: 'large-trace-url',
+    timeout: 150_000,
+    async run(t) {
+      const { page } = t;
+      const { file, traceId } = await generate(t);
+      const server = await t.servers.start(['--load', file, '--shift-to-now', '--static', requireDist()]);
+      await page.addInitScript(probe);
+      const url = appUrl(server, { trace: traceId });
+
+      // Mid-load the page answers: Back shows the search page and the load is dropped.
+      await page.goto(url);
+      await page.locator(`${sel('load-progress')}[data-stage="parsing"], ${sel('load-progress')}[data-stage="deriving"]`)
+        .first().waitFor({ timeout: LOAD_TIMEOUT_MS });
+      const clicked = Date.now();
+      await page.click(sel('back-to-search'));
+      await page.locator(sel('search-form')).waitFor({ timeout: 2000 });
+      t.note(`back during the load: search page after ${Date.now() - clicked} ms`);
+      await poll(() => page.locator(sel('load-progress')).count(), (n) => n === 0, 'leaving the page drops the load');
+      assert.equal(await traceView(page), null, 'no trace view on the search page');
+
+      // The browser's back button returns to the trace: it loads from the start and is drawn.
+      const since = await now(page);
+      await page.goBack();
+      const view = await waitForTraceView(page, { traceId, timeout: LOAD_TIMEOUT_MS });
+      assert.equal(view.spanCount, SPANS, 'data-span-count of the served trace');
+      await assertCanvasDrawn(page, 'waterfall of 100k spans');
+      await checkLoad(t, since, '?trace=');
+    },
+  },
+];
