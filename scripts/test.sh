@@ -19,7 +19,7 @@ cargo test --quiet --workspace --exclude tracescope
 
 echo "[test] release bundle" >&2
 trunk build --release
-cargo build --quiet -p tracescope-testserver
+cargo build --quiet -p tracescope-testserver -p tracescope-synth
 
 echo "[test] end-to-end (headless Chromium)" >&2
 node tests/e2e/run.mjs "$@"

@@ -201,15 +201,3 @@ pub fn LoadProgress() -> impl IntoView {
         })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bytes_read_like_a_person_would() {
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(45_633_197), "45.6 MB");
-        assert_eq!(format_bytes(1_500_000_000), "1.5 GB");
-    }
-}
