@@ -22,7 +22,7 @@ use tracescope_worker::envelope::{bytes_of, wasm_memory_bytes, Envelope};
 use tracescope_worker::protocol::{is_empty_array, Reply, Request, Source, NO_REQUEST};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{Event, MessageEvent, Worker};
 
 pub use tracescope_worker::protocol::LoadError;
 
@@ -314,10 +314,7 @@ struct Pending {
     progress: Option<Box<dyn Fn(Progress)>>,
 }
 
-type Handlers = (
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(ErrorEvent)>,
-);
+type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(Event)>);
 
 /// One worker and the requests in flight to it. Dropping the last client terminates it.
 struct Link {
@@ -366,11 +363,17 @@ impl Link {
             }
         });
         let weak = Rc::downgrade(&link);
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
             // Handled here (shown to the user as a typed error), not as an uncaught error.
             ev.prevent_default();
+            // An `ErrorEvent` when the worker's code threw; a plain `Event` when its script
+            // could not be loaded.
+            let message = js_sys::Reflect::get(&ev, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
             if let Some(link) = weak.upgrade() {
-                link.on_error(&ev.message());
+                link.on_error(&message);
             }
         });
         link.worker

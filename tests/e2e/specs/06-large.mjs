@@ -4,12 +4,15 @@
 //    the browser benchmark (tests/bench/waterfall.mjs) reports the real figures.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { cpSync, openSync, readSync, closeSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
-  appUrl, assertCanvasDrawn, openApp, poll, sel, traceView, waitForServiceOptions, waitForTraceView,
+  CHROMIUM_FETCH_ERRORS, appUrl, assertCanvasDrawn, openApp, poll, sel, traceView, waitForError, waitForServiceOptions,
+  waitForTraceView,
 } from '../lib/app.mjs';
-import { requireDist, requireSynth } from '../lib/env.mjs';
+import { fixture, requireDist, requireSynth } from '../lib/env.mjs';
+
+const YELP = { file: 'zipkin-v2/zipkin__yelp.json', traceId: 'a03ee8fff1dcd9b9', spans: 16 };
 
 const SPANS = 100_000;
 const LONG_TASK_LIMIT_MS = 200;
@@ -75,6 +78,53 @@ export default [
       assert.equal(view.spanCount, SPANS, 'data-span-count of the generated file');
       await assertCanvasDrawn(page, 'waterfall of 100k spans');
       await checkLoad(t, since, 'file input');
+
+      // A file opened while another loads supersedes it: the small one shows and stays.
+      await page.setInputFiles(sel('file-input'), file);
+      await page.locator(`${sel('load-progress')}:not([data-stage="starting"]):not([data-stage="reading"])`)
+        .first().waitFor({ timeout: LOAD_TIMEOUT_MS });
+      await page.setInputFiles(sel('file-input'), fixture(YELP.file));
+      await waitForTraceView(page, { traceId: YELP.traceId });
+      await poll(() => page.locator(sel('load-progress')).count(), (n) => n === 0, 'no load left in flight');
+      await page.waitForTimeout(2000); // longer than the abandoned load would have taken
+      const after = await traceView(page);
+      assert.equal(after?.traceId, YELP.traceId, 'the abandoned load never replaces the newer trace');
+      assert.equal(after.spanCount, YELP.spans);
+      assert.equal(await page.locator(sel('error')).count(), 0, 'an abandoned load is no error');
+    },
+  },
+  {
+    name: 'no-worker-fallback',
+    timeout: 60_000,
+    allowErrors: [CHROMIUM_FETCH_ERRORS.status(404)],
+    async run(t) {
+      const { page } = t;
+      // 1. A browser without Worker: the engine runs in the page, behind the same client.
+      await page.addInitScript(() => {
+        delete window.Worker;
+      });
+      const api = await t.shared.api();
+      await openApp(t, { api });
+      await waitForServiceOptions(page);
+      await page.setInputFiles(sel('file-input'), fixture(YELP.file));
+      const view = await waitForTraceView(page, { traceId: YELP.traceId });
+      assert.equal(view.spanCount, YELP.spans, 'without Worker: data-span-count');
+      await assertCanvasDrawn(page, 'waterfall without Worker');
+
+      // 2. A bundle deployed without the worker's files: the app notices and works alone.
+      const dir = await t.tmpDir();
+      cpSync(requireDist(), dir, { recursive: true });
+      for (const f of readdirSync(dir).filter((f) => f.startsWith('tracescope-worker'))) rmSync(path.join(dir, f));
+      const host = await t.servers.start(['--static', dir, '--samples', '5', '--seed', '3']);
+      const page2 = await t.context.newPage();
+      await page2.goto(appUrl(host));
+      await page2.setInputFiles(sel('file-input'), fixture(YELP.file));
+      const view2 = await waitForTraceView(page2, { traceId: YELP.traceId });
+      assert.equal(view2.spanCount, YELP.spans, 'without the worker script: data-span-count');
+      // A malformed answer still gives a positioned error there.
+      await page2.goto(appUrl(host, { trace: 'feedfacecafebeef' }));
+      const message = await waitForError(page2);
+      assert.match(message, /404/, `the error of a failed load shows without a worker: ${message}`);
     },
   },
   {
