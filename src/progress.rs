@@ -1,4 +1,4 @@
-//! Load progress: the strip under the header while a trace loads, and the performance
+//! Load progress: the strip shown while a trace loads, and the performance
 //! marks the browser benchmark reads.
 //!
 //! A load holds a [`Ticket`]; its reporter shows each [`Progress`] the engine sends, and
@@ -167,37 +167,29 @@ fn detail(p: &Progress) -> String {
 }
 
 /// The strip: what is loading, the stage, a bar, and the numbers. The rest of the page
-/// stays usable meanwhile (the work happens in a worker).
+/// stays usable meanwhile (the work happens in a worker). The element stays while the load
+/// lasts; only its attributes and text follow the progress.
 #[component]
 pub fn LoadProgress() -> impl IntoView {
     let state = use_app();
-    move || {
-        state.loading.get().map(|l| {
-            let p = l.progress;
-            let stage = p.map_or("starting", |p| p.stage.key());
-            let label = p.map_or("Starting", |p| p.stage.label());
-            let percent = p.and_then(|p| p.percent());
-            let (done, total) = p.map_or((0, 0), |p| (p.done, p.total));
-            let numbers = p.map(|p| detail(&p)).unwrap_or_default();
-            view! {
-                <div
-                    class="load-progress"
-                    role="status"
-                    aria-live="polite"
-                    data-testid="load-progress"
-                    data-stage=stage
-                    data-done=done
-                    data-total=total
-                >
-                    <span class="what">"Loading " {l.what}</span>
-                    <span class="stage">{label} "…"</span>
-                    {match percent {
-                        Some(v) => view! { <progress max="100" value=v></progress> }.into_any(),
-                        None => view! { <progress></progress> }.into_any(),
-                    }}
-                    <span class="numbers">{numbers}</span>
-                </div>
-            }
-        })
+    let progress = move || state.loading.with(|l| l.as_ref().and_then(|l| l.progress));
+    let what = move || state.loading.with(|l| l.as_ref().map(|l| l.what.clone()));
+    view! {
+        <Show when=move || state.loading.with(Option::is_some)>
+            <div
+                class="load-progress"
+                role="status"
+                aria-live="polite"
+                data-testid="load-progress"
+                data-stage=move || progress().map_or("starting", |p| p.stage.key())
+                data-done=move || progress().map_or(0, |p| p.done)
+                data-total=move || progress().map_or(0, |p| p.total)
+            >
+                <span class="what">"Loading " {what}</span>
+                <span class="stage">{move || progress().map_or("Starting", |p| p.stage.label())} "…"</span>
+                <progress max="100" value=move || progress().and_then(|p| p.percent())></progress>
+                <span class="numbers">{move || progress().map(|p| detail(&p)).unwrap_or_default()}</span>
+            </div>
+        </Show>
     }
 }
