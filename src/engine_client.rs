@@ -127,6 +127,8 @@ impl EngineClient {
         LOADING.set(None);
         let done = loaded(link, answer?).await;
         prewarm();
+        // Decoding the model yields to the browser: a newer load may have started meanwhile.
+        current(generation)?;
         done
     }
 
