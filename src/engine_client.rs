@@ -22,9 +22,13 @@ use tracescope_worker::envelope::{bytes_of, wasm_memory_bytes, Envelope};
 use tracescope_worker::protocol::{is_empty_array, Reply, Request, Source, NO_REQUEST};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Event, MessageEvent, Worker};
+use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 pub use tracescope_worker::protocol::LoadError;
+
+/// How long a worker may take to say `Ready` (fetching and compiling its wasm) before the
+/// page gives up on workers and loads by itself.
+const START_TIMEOUT_MS: i32 = 15_000;
 
 /// The worker's script, beside `index.html` (Trunk's loader shim for the worker binary).
 /// Resolved against the document, so the bundle works from any sub-path.
@@ -349,7 +353,10 @@ impl Link {
 
     /// Creates a worker; it starts in the background.
     fn spawn() -> Option<Rc<Link>> {
-        let worker = Worker::new(&worker_url()).ok()?;
+        // A module worker: Trunk's loader imports the wasm-bindgen glue as an ES module.
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(&worker_url(), &options).ok()?;
         let link = Rc::new(Link {
             worker,
             next_id: Cell::new(NO_REQUEST + 1),
@@ -383,6 +390,22 @@ impl Link {
         link.worker
             .set_onerror(Some(on_error.as_ref().unchecked_ref()));
         link.handlers.replace(Some((on_message, on_error)));
+        // A worker whose wasm fails to load rejects a promise inside the worker, which the
+        // page never hears of: give up waiting after a while (then the page works alone).
+        let weak = Rc::downgrade(&link);
+        let give_up = Closure::once_into_js(move || {
+            if let Some(link) = weak.upgrade() {
+                if link.is_starting() {
+                    link.set_started(false);
+                }
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                give_up.unchecked_ref(),
+                START_TIMEOUT_MS,
+            );
+        }
         Some(link)
     }
 
