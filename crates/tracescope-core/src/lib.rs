@@ -5,6 +5,7 @@
 //! → [`layout`] (view-models of flat arrays in pixels) → [`draw`] (through a [`draw::Painter`]).
 
 pub mod api;
+mod base64;
 pub mod derive;
 pub mod draw;
 pub mod import;

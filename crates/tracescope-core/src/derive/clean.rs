@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::{Warning, WarningKind};
-use crate::model::{Kind, Micros, Span, SpanId, SpanIdx, Trace};
+use crate::model::{Kind, Micros, Span, SpanId, SpanIdx, StatusCode, Trace};
 
 /// Returns the trace with duplicates merged, plus a warning per merge.
 pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
@@ -100,6 +100,14 @@ fn merge_into(into: &mut Span, from: Span) {
     if into.remote.is_none() {
         into.remote = from.remote;
     }
+    if into.links.is_empty() {
+        into.links = from.links;
+    }
+    if into.status.code == StatusCode::Unset {
+        into.status = from.status;
+    }
+    into.resource = into.resource.or(from.resource);
+    into.scope = into.scope.or(from.scope);
     into.start = match (into.start, from.start) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
