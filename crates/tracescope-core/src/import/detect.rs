@@ -173,7 +173,10 @@ mod tests {
     #[test]
     fn each_format_by_its_keys() {
         assert_eq!(format_of(r#"{"resourceSpans":[]}"#), Ok(Format::Otlp));
-        assert_eq!(format_of(r#"{"result":{"resourceSpans":[]}}"#), Ok(Format::Otlp));
+        assert_eq!(
+            format_of(r#"{"result":{"resourceSpans":[]}}"#),
+            Ok(Format::Otlp)
+        );
         assert_eq!(
             format_of(r#"{"batches":[{"resource":{},"instrumentationLibrarySpans":[]}]}"#),
             Ok(Format::Otlp)
@@ -188,7 +191,9 @@ mod tests {
             Ok(Format::ZipkinV1)
         );
         assert_eq!(
-            format_of(r#"[{"traceId":"a","id":"b","annotations":[{"timestamp":1,"value":"cs","endpoint":{}}]}]"#),
+            format_of(
+                r#"[{"traceId":"a","id":"b","annotations":[{"timestamp":1,"value":"cs","endpoint":{}}]}]"#
+            ),
             Ok(Format::ZipkinV1)
         );
         assert_eq!(
@@ -234,7 +239,13 @@ mod tests {
 
     #[test]
     fn truncated_heads_do_not_panic() {
-        for input in ["[{\"tra", "{\"a\":\"\\", "[{\"a\":\"b\\\"", "{{{{[[[", "]]]}}}"] {
+        for input in [
+            "[{\"tra",
+            "{\"a\":\"\\",
+            "[{\"a\":\"b\\\"",
+            "{{{{[[[",
+            "]]]}}}",
+        ] {
             let _ = format_of(input);
         }
     }

@@ -12,8 +12,8 @@ use super::wire::{CowStr, Entries, LenientI64, OneOrMany, Raw};
 use super::{peer_service, status_from_tags, Batch, Format, ImportError};
 use crate::base64;
 use crate::model::{
-    Annotation, Kind, Link, LinkKind, Micros, Resource, ResourceIdx, Span, SpanId, StrId,
-    Strings, Tag, TraceId, Value,
+    Annotation, Kind, Link, LinkKind, Micros, Resource, ResourceIdx, Span, SpanId, StrId, Strings,
+    Tag, TraceId, Value,
 };
 
 /// The top level: an envelope (`data`), or a trace itself (the fields of [`WireTrace`],
@@ -231,8 +231,8 @@ fn convert_span(s: WireSpan<'_>, trace_id: Option<TraceId>, strings: &mut String
         _ => Kind::Unspecified,
     };
     let status = status_from_tags(&tags, strings);
-    let error = find("error").is_some_and(Value::is_true)
-        || status.code == crate::model::StatusCode::Error;
+    let error =
+        find("error").is_some_and(Value::is_true) || status.code == crate::model::StatusCode::Error;
     let annotations = s
         .logs
         .unwrap_or_default()
@@ -316,9 +316,7 @@ fn typed_value(ty: Option<&str>, raw: Raw<'_>) -> Value {
             .parse::<i64>()
             .map_or_else(|_| Value::Str(s.into()), Value::Int),
         #[allow(clippy::cast_possible_truncation)]
-        (Some("int64"), Raw::Float(f))
-            if f.fract() == 0.0 && f.abs() < 9.2e18 =>
-        {
+        (Some("int64"), Raw::Float(f)) if f.fract() == 0.0 && f.abs() < 9.2e18 => {
             Value::Int(f as i64)
         }
         #[allow(clippy::cast_precision_loss)]
@@ -330,8 +328,9 @@ fn typed_value(ty: Option<&str>, raw: Raw<'_>) -> Value {
             .trim()
             .parse::<f64>()
             .map_or_else(|_| Value::Str(s.into()), Value::Double),
-        (Some("binary"), Raw::Str(s)) => base64::decode(&s)
-            .map_or_else(|| Value::Str(s.into()), |b| Value::Bytes(b.into())),
+        (Some("binary"), Raw::Str(s)) => {
+            base64::decode(&s).map_or_else(|| Value::Str(s.into()), |b| Value::Bytes(b.into()))
+        }
         (Some("string"), Raw::Json(s)) => Value::Json(s.into()),
         (Some("string"), raw) => Value::Str(raw.text().into()),
         (_, raw) => raw.into_value(),
@@ -441,12 +440,24 @@ mod tests {
 
     #[test]
     fn typed_values_that_do_not_fit_are_kept_as_text() {
-        assert_eq!(typed_value(Some("int64"), Raw::Str("x".into())), Value::from("x"));
-        assert_eq!(typed_value(Some("bool"), Raw::Str("yes".into())), Value::from("yes"));
-        assert_eq!(typed_value(Some("binary"), Raw::Str("!!".into())), Value::from("!!"));
+        assert_eq!(
+            typed_value(Some("int64"), Raw::Str("x".into())),
+            Value::from("x")
+        );
+        assert_eq!(
+            typed_value(Some("bool"), Raw::Str("yes".into())),
+            Value::from("yes")
+        );
+        assert_eq!(
+            typed_value(Some("binary"), Raw::Str("!!".into())),
+            Value::from("!!")
+        );
         assert_eq!(typed_value(Some("string"), Raw::Int(5)), Value::from("5"));
         assert_eq!(typed_value(None, Raw::Bool(true)), Value::Bool(true));
-        assert_eq!(typed_value(Some("BOOL"), Raw::Bool(true)), Value::Bool(true));
+        assert_eq!(
+            typed_value(Some("BOOL"), Raw::Bool(true)),
+            Value::Bool(true)
+        );
     }
 
     #[test]

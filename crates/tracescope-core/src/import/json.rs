@@ -171,7 +171,10 @@ where
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let each = self.each;
-        while seq.next_element_seed(Each::<T, F>::new(&mut *each))?.is_some() {}
+        while seq
+            .next_element_seed(Each::<T, F>::new(&mut *each))?
+            .is_some()
+        {}
         Ok(())
     }
 }
@@ -195,7 +198,10 @@ mod tests {
     fn objects_arrays_nested_arrays_and_lines() {
         assert_eq!(read(r#"{"n":1}"#).ok(), Some(vec![1]));
         assert_eq!(read(r#"[{"n":1},{"n":2}]"#).ok(), Some(vec![1, 2]));
-        assert_eq!(read(r#"[[{"n":1}],[{"n":2},{"n":3}]]"#).ok(), Some(vec![1, 2, 3]));
+        assert_eq!(
+            read(r#"[[{"n":1}],[{"n":2},{"n":3}]]"#).ok(),
+            Some(vec![1, 2, 3])
+        );
         assert_eq!(
             read("{\"n\":1}\n{\"n\":2}\r\n\n  {\"n\":3}\n").ok(),
             Some(vec![1, 2, 3])

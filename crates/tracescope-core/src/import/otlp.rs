@@ -17,8 +17,8 @@ use super::wire::{CowStr, LenientI64, Nanos, NumberOrName, Raw};
 use super::{peer_service, status_from_tags, Batch, Format, ImportError};
 use crate::base64;
 use crate::model::{
-    Annotation, Kind, Link, LinkKind, Micros, Resource, ResourceIdx, Scope, ScopeIdx, Span,
-    SpanId, Status, StatusCode, StrId, Strings, Tag, TraceId, Value,
+    Annotation, Kind, Link, LinkKind, Micros, Resource, ResourceIdx, Scope, ScopeIdx, Span, SpanId,
+    Status, StatusCode, StrId, Strings, Tag, TraceId, Value,
 };
 
 #[derive(Deserialize)]
@@ -224,10 +224,7 @@ fn convert_span(
                     2 => StatusCode::Error,
                     _ => StatusCode::Unset,
                 }),
-            message: s
-                .message
-                .filter(|m| !m.0.is_empty())
-                .map(|m| m.0.into()),
+            message: s.message.filter(|m| !m.0.is_empty()).map(|m| m.0.into()),
         },
         None => Status::default(),
     };
@@ -248,7 +245,14 @@ fn convert_span(
             enum_number(
                 k,
                 "SPAN_KIND_",
-                &["UNSPECIFIED", "INTERNAL", "SERVER", "CLIENT", "PRODUCER", "CONSUMER"],
+                &[
+                    "UNSPECIFIED",
+                    "INTERNAL",
+                    "SERVER",
+                    "CLIENT",
+                    "PRODUCER",
+                    "CONSUMER",
+                ],
             )
         })
         .map_or(Kind::Unspecified, |n| match n {
@@ -314,9 +318,7 @@ fn convert_span(
         status,
         resource: Some(resource),
         scope,
-        trace_state: w
-            .trace_state
-            .map_or(StrId::EMPTY, |s| strings.intern(&s.0)),
+        trace_state: w.trace_state.map_or(StrId::EMPTY, |s| strings.intern(&s.0)),
         flags: w
             .flags
             .and_then(|f| u32::try_from(f.0).ok())
@@ -619,7 +621,11 @@ mod tests {
             {"traceId":"1","spanId":"2","startTimeUnixNano":1700000000123456789,"endTimeUnixNano":1700000000123457999}]}]}]}"#;
         let s = &traces(input)[0].spans[0];
         assert_eq!(s.start, Some(Micros(1_700_000_000_123_456)));
-        assert_eq!(s.duration, Some(Micros(1)), "rounded instants: ..457 - ..456");
+        assert_eq!(
+            s.duration,
+            Some(Micros(1)),
+            "rounded instants: ..457 - ..456"
+        );
     }
 
     #[test]
@@ -651,7 +657,10 @@ mod tests {
         assert_eq!(v[7], &Value::from(""));
         assert_eq!(t.str(s.remote_service()), "db");
         assert_eq!(s.annotations.len(), 2);
-        assert_eq!((s.annotations[0].at, &*s.annotations[0].value), (Micros(2), "ev"));
+        assert_eq!(
+            (s.annotations[0].at, &*s.annotations[0].value),
+            (Micros(2), "ev")
+        );
         assert_eq!(s.annotations[0].attributes[0].value, Value::Int(3));
         assert_eq!(&*s.annotations[1].value, "");
         assert_eq!(s.links.len(), 1);
@@ -666,8 +675,14 @@ mod tests {
         let doc = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{SPAN}]}}]}}]}}"#);
         for (input, n) in [
             (format!(r#"{{"result":{doc}}}"#), 1),
-            (format!(r#"{{"batches":[{{"scopeSpans":[{{"spans":[{SPAN}]}}]}}]}}"#), 1),
-            (format!("{}\n{}\n", doc.replace('\n', " "), doc.replace('\n', " ")), 2),
+            (
+                format!(r#"{{"batches":[{{"scopeSpans":[{{"spans":[{SPAN}]}}]}}]}}"#),
+                1,
+            ),
+            (
+                format!("{}\n{}\n", doc.replace('\n', " "), doc.replace('\n', " ")),
+                2,
+            ),
             (format!("[{doc},{doc}]"), 2),
         ] {
             let t = traces(&input);

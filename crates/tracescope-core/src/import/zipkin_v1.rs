@@ -144,10 +144,9 @@ fn close_enough(a: &Endpoint, b: &Endpoint) -> bool {
 #[allow(clippy::too_many_lines)]
 fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
     let trace_id = match &w.trace_id_high {
-        Some(high) if !high.0.is_empty() && w.trace_id.0.len() <= 16 => TraceId::parse(
-            &format!("{}{:0>16}", high.0, w.trace_id.0),
-            strings,
-        ),
+        Some(high) if !high.0.is_empty() && w.trace_id.0.len() <= 16 => {
+            TraceId::parse(&format!("{}{:0>16}", high.0, w.trace_id.0), strings)
+        }
         _ => TraceId::parse(&w.trace_id.0, strings),
     };
     let id = SpanId::parse(&w.id.0, strings);
@@ -232,7 +231,10 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
     // Start and duration of a half: the span's own when it has both, else from annotations.
     let own_or = |begin: &Core, end: Option<&Core>| match (src_start, src_duration) {
         (Some(t), Some(d)) => (Some(t), Some(d)),
-        _ => (Some(begin.at), end.map(|e| e.at - begin.at).filter(|&d| d > 0)),
+        _ => (
+            Some(begin.at),
+            end.map(|e| e.at - begin.at).filter(|&d| d > 0),
+        ),
     };
     let set_times = |span: &mut Span, (start, duration): (Option<i64>, Option<i64>)| {
         span.start = start.filter(|&t| t != 0).map(Micros);
@@ -307,10 +309,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
             };
             let part = halves.part(pi);
             part.kind = Kind::Producer;
-            set_times(
-                part,
-                (Some(m.at), ws.as_ref().map(|e| e.at - m.at)),
-            );
+            set_times(part, (Some(m.at), ws.as_ref().map(|e| e.at - m.at)));
             let part = halves.part(ci);
             part.kind = Kind::Consumer;
             part.shared = true;
@@ -362,8 +361,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
             "ma" => Some(b'm'),
             _ => None,
         };
-        if let (Some(kind), Some(e), true) = (address, &endpoint, value == "true" || value == "1")
-        {
+        if let (Some(kind), Some(e), true) = (address, &endpoint, value == "true" || value == "1") {
             addresses.push((kind, e.clone()));
             continue;
         }
@@ -488,7 +486,10 @@ mod tests {
         assert_eq!(c.annotations.len(), 1, "ws kept as an annotation");
         assert_eq!(t.str(c.tags[0].key), "http.uri");
         assert_eq!((sv.kind, t.str(sv.service)), (Kind::Server, "api"));
-        assert_eq!((sv.start, sv.duration), (Some(Micros(110)), Some(Micros(10))));
+        assert_eq!(
+            (sv.start, sv.duration),
+            (Some(Micros(110)), Some(Micros(10)))
+        );
         assert!(sv.shared);
         assert_eq!(sv.id, c.id);
         assert_eq!(t.str(sv.remote_service()), "web");
@@ -521,7 +522,10 @@ mod tests {
         );
         assert_eq!(s[0].kind, Kind::Unspecified);
         assert_eq!(t.str(s[0].service), "zipkin-server");
-        assert_eq!((s[0].start, s[0].duration), (Some(Micros(5)), Some(Micros(7))));
+        assert_eq!(
+            (s[0].start, s[0].duration),
+            (Some(Micros(5)), Some(Micros(7)))
+        );
         assert_eq!(t.str(s[0].tags[0].key), "lc");
         assert_eq!(s[0].tags[0].value.to_string(), "JDBC");
         assert_eq!(t.str(s[1].service), "", "no endpoint: no service");
@@ -537,10 +541,19 @@ mod tests {
               {"traceId":"1","id":"3","parentId":"2","annotations":[
               {"timestamp":15,"value":"cs","endpoint":{"serviceName":"a"}}]}]"#,
         );
-        assert_eq!((s[0].start, s[0].duration), (Some(Micros(10)), Some(Micros(20))));
-        assert!(s[0].shared, "a server side without its own timestamp is shared");
+        assert_eq!(
+            (s[0].start, s[0].duration),
+            (Some(Micros(10)), Some(Micros(20)))
+        );
+        assert!(
+            s[0].shared,
+            "a server side without its own timestamp is shared"
+        );
         assert_eq!(&*s[0].annotations[0].value, "custom");
-        assert_eq!((s[1].kind, s[1].start, s[1].duration), (Kind::Client, Some(Micros(15)), None));
+        assert_eq!(
+            (s[1].kind, s[1].start, s[1].duration),
+            (Kind::Client, Some(Micros(15)), None)
+        );
     }
 
     #[test]
@@ -568,8 +581,14 @@ mod tests {
               "binaryAnnotations":[{"key":"ma","value":true,"endpoint":{"serviceName":"kafka"}}]}]"#,
         );
         assert_eq!(s.len(), 2);
-        assert_eq!((s[0].kind, s[0].duration), (Kind::Producer, Some(Micros(1))));
-        assert_eq!((s[1].kind, s[1].start, s[1].duration), (Kind::Consumer, Some(Micros(5)), Some(Micros(1))));
+        assert_eq!(
+            (s[0].kind, s[0].duration),
+            (Kind::Producer, Some(Micros(1)))
+        );
+        assert_eq!(
+            (s[1].kind, s[1].start, s[1].duration),
+            (Kind::Consumer, Some(Micros(5)), Some(Micros(1)))
+        );
         assert!(s[0].remote.is_some() && s[1].remote.is_some());
     }
 
