@@ -198,11 +198,12 @@ impl Kind {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A network endpoint. Addresses are interned (a service has few); `StrId::EMPTY` when absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     pub service: StrId,
-    pub ipv4: Option<Box<str>>,
-    pub ipv6: Option<Box<str>>,
+    pub ipv4: StrId,
+    pub ipv6: StrId,
     pub port: Option<u16>,
 }
 
@@ -355,10 +356,11 @@ impl StatusCode {
 
 /// The outcome a reporter gave: OTLP `status`, or the `otel.status_code` and
 /// `otel.status_description` tags of other formats.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Status {
     pub code: StatusCode,
-    pub message: Option<Box<str>>,
+    /// Interned (messages repeat); `StrId::EMPTY` when absent.
+    pub message: StrId,
 }
 
 /// Index into [`Trace::resources`].

@@ -230,9 +230,9 @@ fn convert_span(s: WireSpan<'_>, trace_id: Option<TraceId>, strings: &mut String
         Some(k) if k == "internal" => Kind::Internal,
         _ => Kind::Unspecified,
     };
+    let error_tag = find("error").is_some_and(Value::is_true);
     let status = status_from_tags(&tags, strings);
-    let error =
-        find("error").is_some_and(Value::is_true) || status.code == crate::model::StatusCode::Error;
+    let error = error_tag || status.code == crate::model::StatusCode::Error;
     let annotations = s
         .logs
         .unwrap_or_default()
@@ -434,7 +434,7 @@ mod tests {
         let s = &t.spans[0];
         assert_eq!(s.id.display(&t.strings).to_string(), "span-A");
         assert_eq!(s.status.code, StatusCode::Error);
-        assert_eq!(s.status.message.as_deref(), Some("boom"));
+        assert_eq!(t.str(s.status.message), "boom");
         assert!(s.error);
     }
 

@@ -182,22 +182,49 @@ impl Batch {
             TraceId::Other(s) => Key::Other(s),
         };
 
+        // First the group of each span, so that each trace's Vec is allocated once, exactly;
+        // a single trace (the common case) keeps the adapter's Vec.
         let mut index: HashMap<Key, usize> = HashMap::new();
-        let mut groups: Vec<(TraceId, Vec<Span>)> = Vec::new();
-        for span in self.spans {
+        let mut ids: Vec<TraceId> = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        let mut slot_of: Vec<u32> = Vec::with_capacity(self.spans.len());
+        for span in &self.spans {
             let slot = *index.entry(key_of(&span.trace_id)).or_insert_with(|| {
-                groups.push((span.trace_id, Vec::new()));
-                groups.len() - 1
+                ids.push(span.trace_id);
+                counts.push(0);
+                ids.len() - 1
             });
-            let Some(group) = groups.get_mut(slot) else {
-                continue;
-            };
             // Prefer the 128-bit form of the id when both appear.
-            if matches!(span.trace_id, TraceId::Hex { wide: true, .. }) {
-                group.0 = span.trace_id;
+            if let (true, Some(id)) = (
+                matches!(span.trace_id, TraceId::Hex { wide: true, .. }),
+                ids.get_mut(slot),
+            ) {
+                *id = span.trace_id;
             }
-            group.1.push(span);
+            if let Some(c) = counts.get_mut(slot) {
+                *c += 1;
+            }
+            slot_of.push(u32::try_from(slot).unwrap_or(u32::MAX));
         }
+        let groups: Vec<(TraceId, Vec<Span>)> = if ids.len() == 1 {
+            let mut spans = self.spans;
+            spans.shrink_to_fit();
+            ids.into_iter()
+                .map(|id| (id, std::mem::take(&mut spans)))
+                .collect()
+        } else {
+            let mut groups: Vec<(TraceId, Vec<Span>)> = ids
+                .into_iter()
+                .zip(&counts)
+                .map(|(id, &n)| (id, Vec::with_capacity(n)))
+                .collect();
+            for (span, slot) in self.spans.into_iter().zip(slot_of) {
+                if let Some(g) = groups.get_mut(slot as usize) {
+                    g.1.push(span);
+                }
+            }
+            groups
+        };
         let mut warnings: Vec<Vec<Box<str>>> = vec![Vec::new(); groups.len()];
         for (id, text) in self.trace_warnings {
             if let Some(w) = index.get(&key_of(&id)).and_then(|&i| warnings.get_mut(i)) {
@@ -252,7 +279,7 @@ fn content_key(ids: &[StrId], attributes: &[Tag], strings: &Strings) -> String {
 
 /// Status from the OpenTelemetry tags that Zipkin and Jaeger exporters write
 /// (`otel.status_code`, `otel.status_description`).
-fn status_from_tags(tags: &[Tag], strings: &Strings) -> Status {
+fn status_from_tags(tags: &[Tag], strings: &mut Strings) -> Status {
     let mut status = Status::default();
     let (Some(code_key), description_key) = (
         strings.find("otel.status_code"),
@@ -271,7 +298,7 @@ fn status_from_tags(tags: &[Tag], strings: &Strings) -> Status {
                 StatusCode::Unset
             };
         } else if Some(t.key) == description_key {
-            status.message = Some(t.value.to_string().into_boxed_str());
+            status.message = strings.intern(&t.value.to_string());
         }
     }
     status

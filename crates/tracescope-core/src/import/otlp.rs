@@ -224,7 +224,7 @@ fn convert_span(
                     2 => StatusCode::Error,
                     _ => StatusCode::Unset,
                 }),
-            message: s.message.filter(|m| !m.0.is_empty()).map(|m| m.0.into()),
+            message: s.message.map_or(StrId::EMPTY, |m| strings.intern(&m.0)),
         },
         None => Status::default(),
     };
@@ -606,7 +606,7 @@ mod tests {
         assert_eq!(s.parent_id, None, "empty parentSpanId: a root");
         assert_eq!(s.kind, Kind::Client);
         assert_eq!(s.status.code, StatusCode::Error);
-        assert_eq!(s.status.message.as_deref(), Some("bad"));
+        assert_eq!(t.str(s.status.message), "bad");
         assert!(s.error);
         assert_eq!(t.str(s.trace_state), "k=v");
         assert_eq!(s.flags, 769);
