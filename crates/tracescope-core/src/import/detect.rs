@@ -14,6 +14,10 @@ struct Keys {
     zipkin: usize,
     zipkin_v1: usize,
     zipkin_v2: usize,
+    /// Keys of Jaeger's query envelope (`{"data": [], "total": 0, ...}`).
+    envelope: usize,
+    /// Keys of dependency links (`parent`, `child`, `callCount`).
+    links: usize,
     /// The first few distinct keys, to say what was seen when nothing matched.
     first: Vec<String>,
 }
@@ -38,6 +42,8 @@ impl Keys {
                 self.zipkin_v2 += 1;
             }
             b"kind" | b"shared" | b"tags" => self.zipkin_v2 += 1,
+            b"data" | b"total" | b"limit" | b"offset" | b"errors" => self.envelope += 1,
+            b"parent" | b"child" | b"callCount" => self.links += 1,
             _ => {}
         }
         if self.first.len() < 8 {
@@ -82,6 +88,9 @@ pub(super) fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
         } else {
             Format::ZipkinV2
         })
+    } else if keys.envelope >= 2 && keys.links == 0 {
+        // An empty Jaeger search result.
+        Ok(Format::Jaeger)
     } else if keys.first.is_empty() && first == b'[' {
         // `[]` and arrays of empty arrays: a Zipkin answer with no spans.
         Ok(Format::ZipkinV2)
@@ -230,6 +239,14 @@ mod tests {
             .expect_err("dependency links are not spans")
             .to_string();
         assert!(err.contains(r#""parent", "child", "callCount""#), "{err}");
+        let err = format_of(r#"{"data":[{"parent":"a","child":"b","callCount":1}],"total":1}"#)
+            .expect_err("Jaeger-style dependency links are not spans")
+            .to_string();
+        assert!(err.contains("callCount"), "{err}");
+        assert_eq!(
+            format_of(r#"{"data":[],"total":0,"limit":0,"offset":0,"errors":null}"#),
+            Ok(Format::Jaeger)
+        );
         let err = format_of("{}").expect_err("no keys").to_string();
         assert!(err.contains("without any span fields"), "{err}");
         let err = format_of("<html>").expect_err("not JSON").to_string();

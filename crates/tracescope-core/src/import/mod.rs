@@ -344,7 +344,11 @@ mod tests {
         );
         assert_eq!(
             import(br#"{"data":[],"total":0}"#).unwrap_err().to_string(),
-            "not a trace file: expected JSON (Zipkin, Jaeger or OTLP), but it is JSON with the keys \"data\", \"total\" and none of traceId, spanID or resourceSpans"
+            "Jaeger JSON: the input holds no spans"
+        );
+        assert_eq!(
+            import(br#"{"foo":[],"bar":0}"#).unwrap_err().to_string(),
+            "not a trace file: expected JSON (Zipkin, Jaeger or OTLP), but it is JSON with the keys \"foo\", \"bar\" and none of traceId, spanID or resourceSpans"
         );
     }
 

@@ -59,7 +59,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
 }
 
 fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
-    let kind = match w.kind.as_ref().map(|k| k.0.as_ref()) {
+    let kind = match w.kind.as_ref().map(|k| k.0.to_ascii_uppercase()).as_deref() {
         Some("CLIENT") => Kind::Client,
         Some("SERVER") => Kind::Server,
         Some("PRODUCER") => Kind::Producer,
@@ -195,5 +195,32 @@ mod tests {
         assert_eq!(t.str(s.service), "front");
         assert_eq!(s.local.as_ref().and_then(|e| e.port), None);
         assert_eq!(s.tags[0].value, Value::from("5"));
+    }
+
+    #[test]
+    fn fifteen_hex_parent_is_left_padded() {
+        let input = r#"[{"traceId":"2","id":"1","parentId":"23456789abcdef0","kind":"PRODUCER"}]"#;
+        let imported = import(input.as_bytes()).expect("valid");
+        let t = &imported.traces[0];
+        let parent = t.spans[0].parent_id.expect("parent");
+        assert_eq!(parent.display(&t.strings).to_string(), "023456789abcdef0");
+        assert_eq!(t.id_string(), "0000000000000002");
+    }
+
+    #[test]
+    fn v1_core_annotations_in_v2_stay_plain_annotations() {
+        let input = r#"[{"traceId":"a","id":"1","name":"get","localEndpoint":{"serviceName":"web"},
+            "annotations":[{"timestamp":10,"value":"cs"},{"timestamp":30,"value":"cr"}]}]"#;
+        let imported = import(input.as_bytes()).expect("valid");
+        assert_eq!(imported.format, crate::import::Format::ZipkinV2);
+        let s = &imported.traces[0].spans[0];
+        assert_eq!(s.annotations.len(), 2);
+        assert_eq!(s.kind, crate::model::Kind::Unspecified);
+        let d = crate::derive::derive(imported.traces.into_iter().next().expect("trace"));
+        let s = &d.trace.spans[0];
+        assert_eq!(
+            (s.start.map(|m| m.0), s.duration.map(|m| m.0)),
+            (Some(10), Some(20))
+        );
     }
 }
