@@ -698,3 +698,37 @@ fn every_truncation_of_a_fixture_fails_cleanly() {
         }
     }
 }
+
+#[test]
+fn mutated_fixtures_never_panic() {
+    // A deterministic stream of single-byte edits with JSON-significant bytes.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const BYTES: &[u8] = b"{}[]\",:0-9eE.tn \\\n";
+    for (sub, _) in FOLDERS {
+        for path in files(sub) {
+            let original = std::fs::read(&path).expect("readable");
+            if original.is_empty() {
+                continue;
+            }
+            for _ in 0..60 {
+                let mut bytes = original.clone();
+                for _ in 0..1 + next() % 3 {
+                    let at = (next() % bytes.len() as u64) as usize;
+                    bytes[at] = BYTES[(next() % BYTES.len() as u64) as usize];
+                }
+                if let Ok(imported) = import(&bytes) {
+                    for t in imported.traces {
+                        let d = derive(t);
+                        assert_eq!(d.tree.preorder.len(), d.trace.spans.len());
+                    }
+                }
+            }
+        }
+    }
+}
