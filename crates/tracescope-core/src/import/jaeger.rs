@@ -5,45 +5,19 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::json::for_each_object;
-use super::wire::{CowStr, Entries, LenientI64, OneOrMany, Raw};
+use super::json::{for_each_object_with, ObjectSink};
+use super::wire::{CowStr, Entries, LenientI64, Raw};
 use super::{peer_service, status_from_tags, Batch, Format, ImportError};
 use crate::base64;
 use crate::model::{
     Annotation, Kind, Link, LinkKind, Micros, Resource, ResourceIdx, Span, SpanId, StrId, Strings,
     Tag, TraceId, Value,
 };
-
-/// The top level: an envelope (`data`), or a trace itself (the fields of [`WireTrace`],
-/// repeated rather than flattened so that errors keep their position). Other keys (`total`,
-/// `limit`, `errors`, `_comment`, ...) are ignored.
-#[derive(Deserialize)]
-struct WireTop<'a> {
-    #[serde(borrow, default)]
-    data: Option<OneOrMany<WireTrace<'a>>>,
-    #[serde(borrow, default, rename = "traceID")]
-    trace_id: Option<CowStr<'a>>,
-    #[serde(borrow, default)]
-    spans: Option<Vec<WireSpan<'a>>>,
-    #[serde(borrow, default)]
-    processes: Option<Entries<'a, WireProcess<'a>>>,
-    #[serde(borrow, default)]
-    warnings: Option<Vec<Option<CowStr<'a>>>>,
-}
-
-#[derive(Deserialize)]
-struct WireTrace<'a> {
-    #[serde(borrow, default, rename = "traceID")]
-    trace_id: Option<CowStr<'a>>,
-    #[serde(borrow, default)]
-    spans: Option<Vec<WireSpan<'a>>>,
-    #[serde(borrow, default)]
-    processes: Option<Entries<'a, WireProcess<'a>>>,
-    #[serde(borrow, default)]
-    warnings: Option<Vec<Option<CowStr<'a>>>>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,55 +92,157 @@ struct WireKeyValue<'a> {
 /// Parses Jaeger JSON into spans (not yet grouped into traces).
 pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
     let mut batch = Batch::default();
-    for_each_object(bytes, Format::Jaeger, |top: WireTop| {
-        let bare = WireTrace {
-            trace_id: top.trace_id,
-            spans: top.spans,
-            processes: top.processes,
-            warnings: top.warnings,
-        };
-        convert_trace(bare, &mut batch);
-        for trace in top.data.map(|d| d.0).unwrap_or_default() {
-            convert_trace(trace, &mut batch);
-        }
-    })?;
+    for_each_object_with(bytes, Format::Jaeger, TraceSeed(&mut batch))?;
     Ok(batch)
 }
 
-fn convert_trace(w: WireTrace<'_>, batch: &mut Batch) {
-    let Some(spans) = w.spans else { return };
-    let trace_id = w
-        .trace_id
-        .as_ref()
-        .map(|t| TraceId::parse(&t.0, &mut batch.strings));
-    let mut processes: HashMap<Cow<'_, str>, ResourceIdx> = HashMap::new();
-    for (id, p) in w.processes.map(|p| p.0).unwrap_or_default() {
-        let r = process(p, &mut batch.strings);
-        processes.insert(id, batch.add_resource(r));
+/// A top-level object — an envelope (`data`) or a trace — or a trace inside `data`. Spans are
+/// converted as they are read; what they refer to that may come later in the object (the
+/// `processes` map, the trace's `traceID`) is filled in when the object ends. Other keys
+/// (`total`, `limit`, `errors`, `_comment`, ...) are skipped.
+struct TraceSeed<'b>(&'b mut Batch);
+
+/// What a span still needs from its trace object.
+struct Pending<'de> {
+    at: usize,
+    process_id: Option<Cow<'de, str>>,
+    /// The span had no `traceID` of its own.
+    needs_trace_id: bool,
+}
+
+impl<'de> ObjectSink<'de> for TraceSeed<'_> {
+    fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
+        read_trace(map, self.0)
     }
-    for mut s in spans {
-        let resource = match (&s.process_id, s.process.take()) {
-            (_, Some(p)) => {
-                let r = process(p, &mut batch.strings);
-                Some(batch.add_resource(r))
+}
+
+impl<'de> DeserializeSeed<'de> for TraceSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TraceSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Jaeger trace object or an array of them")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        read_trace(map, self.0)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let batch = self.0;
+        while seq.next_element_seed(TraceSeed(&mut *batch))?.is_some() {}
+        Ok(())
+    }
+}
+
+fn read_trace<'de, A: MapAccess<'de>>(mut map: A, batch: &mut Batch) -> Result<(), A::Error> {
+    let first_span = batch.spans.len();
+    let mut pending: Vec<Pending<'de>> = Vec::new();
+    let mut trace_id: Option<CowStr<'de>> = None;
+    let mut processes: Option<Entries<'de, WireProcess<'de>>> = None;
+    let mut warnings: Option<Vec<Option<CowStr<'de>>>> = None;
+    while let Some(key) = map.next_key::<CowStr<'de>>()? {
+        match key.0.as_ref() {
+            "data" => map.next_value_seed(TraceSeed(&mut *batch))?,
+            "traceID" => trace_id = Some(map.next_value()?),
+            "spans" => map.next_value_seed(SpansSeed {
+                batch: &mut *batch,
+                pending: &mut pending,
+            })?,
+            "processes" => processes = map.next_value()?,
+            "warnings" => warnings = map.next_value()?,
+            _ => {
+                map.next_value::<IgnoredAny>()?;
             }
-            (Some(id), None) => processes.get(id.0.as_ref()).copied(),
-            (None, None) => None,
-        };
+        }
+    }
+
+    let trace_id = trace_id.map(|t| TraceId::parse(&t.0, &mut batch.strings));
+    let mut by_id: HashMap<Cow<'de, str>, ResourceIdx> = HashMap::new();
+    for (id, p) in processes.map(|p| p.0).unwrap_or_default() {
+        let r = process(p, &mut batch.strings);
+        by_id.insert(id, batch.add_resource(r));
+    }
+    for p in pending {
+        let resource = p.process_id.and_then(|id| by_id.get(&id).copied());
         let service = resource
             .and_then(|r| batch.resources.get(r.0 as usize))
-            .map_or(StrId::EMPTY, |r| r.service);
-        let span = convert_span(s, trace_id, &mut batch.strings);
-        batch.spans.push(Span {
-            resource,
-            service,
-            ..span
-        });
+            .map(|r| r.service);
+        let Some(span) = batch.spans.get_mut(p.at) else {
+            continue;
+        };
+        if let (Some(r), Some(service)) = (resource, service) {
+            span.resource = Some(r);
+            span.service = service;
+        }
+        if let (true, Some(id)) = (p.needs_trace_id, trace_id) {
+            // References without a traceID were given the span's own (unknown) one.
+            let placeholder = span.trace_id;
+            span.trace_id = id;
+            for link in span.links.iter_mut() {
+                if link.trace_id == placeholder {
+                    link.trace_id = id;
+                }
+            }
+        }
     }
-    if let Some(id) = trace_id.or_else(|| batch.spans.last().map(|s| s.trace_id)) {
-        for text in w.warnings.unwrap_or_default().into_iter().flatten() {
+    if let Some(id) = trace_id.or_else(|| batch.spans.get(first_span).map(|s| s.trace_id)) {
+        for text in warnings.unwrap_or_default().into_iter().flatten() {
             batch.trace_warnings.push((id, text.0.into()));
         }
+    }
+    Ok(())
+}
+
+/// The `spans` array of a trace, converted span by span.
+struct SpansSeed<'b, 'p, 'de> {
+    batch: &'b mut Batch,
+    pending: &'p mut Vec<Pending<'de>>,
+}
+
+impl<'de> DeserializeSeed<'de> for SpansSeed<'_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpansSeed<'_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of Jaeger spans")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let batch = self.batch;
+        while let Some(mut w) = seq.next_element::<WireSpan<'de>>()? {
+            let embedded = w.process.take();
+            let process_id = w.process_id.take().map(|p| p.0);
+            let needs_trace_id = w.trace_id.is_none();
+            let mut span = convert_span(w, &mut batch.strings);
+            if let Some(p) = embedded {
+                let r = process(p, &mut batch.strings);
+                span.service = r.service;
+                span.resource = Some(batch.add_resource(r));
+            }
+            if (span.resource.is_none() && process_id.is_some()) || needs_trace_id {
+                self.pending.push(Pending {
+                    at: batch.spans.len(),
+                    process_id: process_id.filter(|_| span.resource.is_none()),
+                    needs_trace_id,
+                });
+            }
+            batch.spans.push(span);
+        }
+        Ok(())
     }
 }
 
@@ -179,13 +255,15 @@ fn process(p: WireProcess<'_>, strings: &mut Strings) -> Resource {
     }
 }
 
-fn convert_span(s: WireSpan<'_>, trace_id: Option<TraceId>, strings: &mut Strings) -> Span {
+/// Converts a span; without its own `traceID` it gets a placeholder that the trace's id
+/// replaces once known.
+fn convert_span(s: WireSpan<'_>, strings: &mut Strings) -> Span {
     let own_trace = s
         .trace_id
         .as_ref()
-        .map(|t| TraceId::parse(&t.0, strings))
-        .or(trace_id)
-        .unwrap_or(TraceId::Other(StrId::EMPTY));
+        .map_or(TraceId::Other(StrId::EMPTY), |t| {
+            TraceId::parse(&t.0, strings)
+        });
     let id = SpanId::parse(&s.span_id.0, strings);
     let links: Vec<Link> = s
         .references
@@ -476,5 +554,29 @@ mod tests {
         assert_eq!(path, "data[0].spans[1].startTime");
         assert_eq!(position.line, 3);
         assert!(message.contains("microseconds"), "{message}");
+    }
+
+    #[test]
+    fn processes_and_trace_id_after_the_spans_still_apply() {
+        let t = one_trace(
+            r#"{"spans":[{"spanID":"1","processID":"p1","references":[{"spanID":"9"}]},
+                         {"spanID":"2","processID":"p2","references":[{"refType":"CHILD_OF","spanID":"1"}]}],
+                "processes":{"p1":{"serviceName":"a"},"p2":{"serviceName":"b"}},
+                "traceID":"abc","warnings":["late"]}"#,
+        );
+        assert_eq!(t.id_string(), "0000000000000abc");
+        assert!(t.spans.iter().all(|s| s.trace_id == t.id));
+        assert_eq!(
+            t.spans[0].links[0].trace_id, t.id,
+            "reference without traceID"
+        );
+        assert_eq!(
+            t.spans[0].links[0].kind,
+            LinkKind::ChildOf,
+            "refType defaults to CHILD_OF"
+        );
+        assert_eq!(t.str(t.spans[0].service), "a");
+        assert_eq!(t.str(t.spans[1].service), "b");
+        assert_eq!(&*t.warnings[0], "late");
     }
 }

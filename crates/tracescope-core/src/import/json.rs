@@ -19,12 +19,48 @@ use super::{skip_bom_and_ws, Format, ImportError};
 pub(super) fn for_each_object<'de, T, F>(
     bytes: &'de [u8],
     format: Format,
-    mut each: F,
+    each: F,
 ) -> Result<(), ImportError>
 where
     T: Deserialize<'de>,
     F: FnMut(T),
 {
+    for_each_object_with(
+        bytes,
+        format,
+        Typed {
+            each,
+            item: PhantomData,
+        },
+    )
+}
+
+/// Receives the top-level objects of a document, still unparsed: an adapter that converts
+/// while it reads (so that big arrays inside an object are never held) implements this.
+pub(super) trait ObjectSink<'de> {
+    fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error>;
+}
+
+/// Parses each object into `T`, then hands it to the closure.
+struct Typed<T, F> {
+    each: F,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: Deserialize<'de>, F: FnMut(T)> ObjectSink<'de> for Typed<T, F> {
+    fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
+        let value = T::deserialize(MapAccessDeserializer::new(map))?;
+        (self.each)(value);
+        Ok(())
+    }
+}
+
+/// Like [`for_each_object`], with a sink that reads each object itself.
+pub(super) fn for_each_object_with<'de, S: ObjectSink<'de>>(
+    bytes: &'de [u8],
+    format: Format,
+    mut sink: S,
+) -> Result<(), ImportError> {
     let body = skip_bom_and_ws(bytes);
     let lead = bytes.len() - body.len();
     let mut pos = 0usize;
@@ -42,7 +78,7 @@ where
             }
             err.into_import_error(format, bytes, lead + pos)
         };
-        match parse_seed_with_path(slice, Each::<T, F>::new(&mut each)) {
+        match parse_seed_with_path(slice, Each(&mut sink)) {
             Ok(None) => break,
             Ok(Some(next)) => {
                 pos += next;
@@ -125,26 +161,10 @@ fn located(slice: &[u8], path: String, e: &serde_json::Error) -> LocatedError {
     }
 }
 
-/// Deserializes an object into `T` and hands it over, or walks an array (of arrays) of them.
-struct Each<'f, T, F> {
-    each: &'f mut F,
-    item: PhantomData<fn() -> T>,
-}
+/// Hands an object to the sink, or walks an array (of arrays) of them.
+struct Each<'s, S>(&'s mut S);
 
-impl<'f, T, F> Each<'f, T, F> {
-    fn new(each: &'f mut F) -> Self {
-        Each {
-            each,
-            item: PhantomData,
-        }
-    }
-}
-
-impl<'de, T, F> DeserializeSeed<'de> for Each<'_, T, F>
-where
-    T: Deserialize<'de>,
-    F: FnMut(T),
-{
+impl<'de, S: ObjectSink<'de>> DeserializeSeed<'de> for Each<'_, S> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -152,11 +172,7 @@ where
     }
 }
 
-impl<'de, T, F> Visitor<'de> for Each<'_, T, F>
-where
-    T: Deserialize<'de>,
-    F: FnMut(T),
-{
+impl<'de, S: ObjectSink<'de>> Visitor<'de> for Each<'_, S> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -164,17 +180,12 @@ where
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let value = T::deserialize(MapAccessDeserializer::new(map))?;
-        (self.each)(value);
-        Ok(())
+        self.0.object(map)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let each = self.each;
-        while seq
-            .next_element_seed(Each::<T, F>::new(&mut *each))?
-            .is_some()
-        {}
+        let sink = self.0;
+        while seq.next_element_seed(Each(&mut *sink))?.is_some() {}
         Ok(())
     }
 }

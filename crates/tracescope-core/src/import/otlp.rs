@@ -8,58 +8,24 @@
 //! rounded start and end, so that ends line up with other spans' rounded instants.
 
 use std::fmt::{self, Write as _};
+use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::json::for_each_object;
+use super::json::{for_each_object_with, ObjectSink};
 use super::wire::{CowStr, LenientI64, Nanos, NumberOrName, Raw};
 use super::{peer_service, status_from_tags, Batch, Format, ImportError};
 use crate::base64;
 use crate::model::{
-    Annotation, Kind, Link, LinkKind, Micros, Resource, ResourceIdx, Scope, ScopeIdx, Span, SpanId,
-    Status, StatusCode, StrId, Strings, Tag, TraceId, Value,
+    Annotation, Kind, Link, LinkKind, Micros, Resource, Scope, Span, SpanId, Status, StatusCode,
+    StrId, Strings, Tag, TraceId, Value,
 };
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireTracesData<'a> {
-    #[serde(borrow, default, alias = "resource_spans")]
-    resource_spans: Option<Vec<WireResourceSpans<'a>>>,
-    /// Jaeger api/v3 wraps the document in `result`.
-    #[serde(borrow, default)]
-    result: Option<Box<WireTracesData<'a>>>,
-    /// Tempo names the resource spans `batches`.
-    #[serde(borrow, default)]
-    batches: Option<Vec<WireResourceSpans<'a>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireResourceSpans<'a> {
-    #[serde(borrow, default)]
-    resource: Option<WireResource<'a>>,
-    #[serde(borrow, default, alias = "scope_spans")]
-    scope_spans: Option<Vec<WireScopeSpans<'a>>>,
-    #[serde(borrow, default, alias = "instrumentation_library_spans")]
-    instrumentation_library_spans: Option<Vec<WireScopeSpans<'a>>>,
-}
 
 #[derive(Deserialize)]
 struct WireResource<'a> {
     #[serde(borrow, default)]
     attributes: Option<Vec<WireKeyValue<'a>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireScopeSpans<'a> {
-    #[serde(borrow, default)]
-    scope: Option<WireScope<'a>>,
-    #[serde(borrow, default, alias = "instrumentation_library")]
-    instrumentation_library: Option<WireScope<'a>>,
-    #[serde(borrow, default)]
-    spans: Option<Vec<WireSpan<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -144,68 +110,192 @@ struct WireKeyValue<'a> {
 /// Parses OTLP/JSON into spans (not yet grouped into traces).
 pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
     let mut batch = Batch::default();
-    for_each_object(bytes, Format::Otlp, |doc: WireTracesData| {
-        convert_document(doc, &mut batch);
-    })?;
+    for_each_object_with(bytes, Format::Otlp, Objects::<Document>::new(&mut batch))?;
     Ok(batch)
 }
 
-fn convert_document(doc: WireTracesData<'_>, batch: &mut Batch) {
-    // Wrappers nest at most a few levels; walk them without recursion all the same.
-    let mut next = Some(doc);
-    while let Some(doc) = next.take() {
-        let groups = doc.resource_spans.into_iter().chain(doc.batches).flatten();
-        for rs in groups {
-            convert_resource_spans(rs, batch);
+/// Reads one kind of OTLP object from a map, converting the spans inside as they are read.
+/// What spans refer to but may come after them in the object (the resource, the scope) is
+/// filled in when the object ends.
+trait ReadObject {
+    fn read<'de, A: MapAccess<'de>>(map: A, batch: &mut Batch) -> Result<(), A::Error>;
+}
+
+/// An object of kind `R`, or an array of them (`null` is an empty array).
+struct Objects<'b, R> {
+    batch: &'b mut Batch,
+    kind: PhantomData<R>,
+}
+
+impl<'b, R> Objects<'b, R> {
+    fn new(batch: &'b mut Batch) -> Self {
+        Objects {
+            batch,
+            kind: PhantomData,
         }
-        next = doc.result.map(|b| *b);
     }
 }
 
-fn convert_resource_spans(rs: WireResourceSpans<'_>, batch: &mut Batch) {
-    let attributes = convert_attributes(rs.resource.and_then(|r| r.attributes), &mut batch.strings);
-    let service = batch
-        .strings
-        .find("service.name")
-        .and_then(|k| attributes.iter().find(|t| t.key == k))
-        .map_or(StrId::EMPTY, |t| {
-            let name = t.value.to_string();
-            batch.strings.intern(&name)
+impl<'de, R: ReadObject> ObjectSink<'de> for Objects<'_, R> {
+    fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
+        R::read(map, self.batch)
+    }
+}
+
+impl<'de, R: ReadObject> DeserializeSeed<'de> for Objects<'_, R> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, R: ReadObject> Visitor<'de> for Objects<'_, R> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or an array of objects")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        R::read(map, self.batch)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let batch = self.batch;
+        while seq
+            .next_element_seed(Objects::<R>::new(&mut *batch))?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+/// `TracesData`, or a wrapper of it: Jaeger api/v3's `{"result": ...}`, Tempo's `batches`.
+struct Document;
+
+impl ReadObject for Document {
+    fn read<'de, A: MapAccess<'de>>(mut map: A, batch: &mut Batch) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
+            match key.0.as_ref() {
+                "resourceSpans" | "resource_spans" | "batches" => {
+                    map.next_value_seed(Objects::<ResourceSpans>::new(batch))?;
+                }
+                "result" => map.next_value_seed(Objects::<Document>::new(batch))?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `{"resource", "scopeSpans"}` (or `instrumentationLibrarySpans`).
+struct ResourceSpans;
+
+impl ReadObject for ResourceSpans {
+    fn read<'de, A: MapAccess<'de>>(mut map: A, batch: &mut Batch) -> Result<(), A::Error> {
+        let first = batch.spans.len();
+        let mut resource: Option<WireResource<'de>> = None;
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
+            match key.0.as_ref() {
+                "resource" => resource = map.next_value()?,
+                "scopeSpans"
+                | "scope_spans"
+                | "instrumentationLibrarySpans"
+                | "instrumentation_library_spans" => {
+                    map.next_value_seed(Objects::<ScopeSpans>::new(batch))?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let attributes =
+            convert_attributes(resource.and_then(|r| r.attributes), &mut batch.strings);
+        let service = batch
+            .strings
+            .find("service.name")
+            .and_then(|k| attributes.iter().find(|t| t.key == k))
+            .map_or(StrId::EMPTY, |t| {
+                let name = t.value.to_string();
+                batch.strings.intern(&name)
+            });
+        let idx = batch.add_resource(Resource {
+            service,
+            attributes: attributes.into_boxed_slice(),
         });
-    let resource = batch.add_resource(Resource {
-        service,
-        attributes: attributes.into_boxed_slice(),
-    });
-    let scope_spans = rs
-        .scope_spans
-        .into_iter()
-        .chain(rs.instrumentation_library_spans)
-        .flatten();
-    for ss in scope_spans {
-        let scope = ss.scope.or(ss.instrumentation_library).map(|s| {
+        for span in batch.spans.get_mut(first..).into_iter().flatten() {
+            span.service = service;
+            span.resource = Some(idx);
+        }
+        Ok(())
+    }
+}
+
+/// `{"scope", "spans"}` (or `instrumentationLibrary`).
+struct ScopeSpans;
+
+impl ReadObject for ScopeSpans {
+    fn read<'de, A: MapAccess<'de>>(mut map: A, batch: &mut Batch) -> Result<(), A::Error> {
+        let first = batch.spans.len();
+        let mut scope: Option<WireScope<'de>> = None;
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
+            match key.0.as_ref() {
+                "scope" | "instrumentationLibrary" | "instrumentation_library" => {
+                    scope = map.next_value()?;
+                }
+                "spans" => map.next_value_seed(SpanList(&mut *batch))?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Some(s) = scope {
+            let strings = &mut batch.strings;
             let scope = Scope {
-                name: s.name.map_or(StrId::EMPTY, |n| batch.strings.intern(&n.0)),
-                version: s
-                    .version
-                    .map_or(StrId::EMPTY, |v| batch.strings.intern(&v.0)),
-                attributes: convert_attributes(s.attributes, &mut batch.strings).into_boxed_slice(),
+                name: s.name.map_or(StrId::EMPTY, |n| strings.intern(&n.0)),
+                version: s.version.map_or(StrId::EMPTY, |v| strings.intern(&v.0)),
+                attributes: convert_attributes(s.attributes, strings).into_boxed_slice(),
             };
-            batch.add_scope(scope)
-        });
-        for span in ss.spans.into_iter().flatten() {
-            let span = convert_span(span, service, resource, scope, &mut batch.strings);
-            batch.spans.push(span);
+            let idx = batch.add_scope(scope);
+            for span in batch.spans.get_mut(first..).into_iter().flatten() {
+                span.scope = Some(idx);
+            }
         }
+        Ok(())
     }
 }
 
-fn convert_span(
-    w: WireSpan<'_>,
-    service: StrId,
-    resource: ResourceIdx,
-    scope: Option<ScopeIdx>,
-    strings: &mut Strings,
-) -> Span {
+/// The `spans` array of a scope, converted span by span.
+struct SpanList<'b>(&'b mut Batch);
+
+impl<'de> DeserializeSeed<'de> for SpanList<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanList<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of OTLP spans")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(w) = seq.next_element::<WireSpan<'de>>()? {
+            let span = convert_span(w, &mut self.0.strings);
+            self.0.spans.push(span);
+        }
+        Ok(())
+    }
+}
+
+/// Converts a span; its service, resource and scope are set by the objects around it.
+fn convert_span(w: WireSpan<'_>, strings: &mut Strings) -> Span {
     let trace_id = parse_trace_id(&w.trace_id.0, strings);
     let id = parse_span_id(&w.span_id.0, strings);
     let tags = convert_attributes(w.attributes, strings);
@@ -305,7 +395,6 @@ fn convert_span(
     Span {
         parent_id,
         name: strings.intern(name),
-        service,
         kind,
         start: (start_ns != 0).then(|| Micros(micros_from_u64(start_us))),
         duration: (start_ns != 0 && end_ns >= start_ns)
@@ -316,8 +405,6 @@ fn convert_span(
         annotations,
         links: links.into_boxed_slice(),
         status,
-        resource: Some(resource),
-        scope,
         trace_state: w.trace_state.map_or(StrId::EMPTY, |s| strings.intern(&s.0)),
         flags: w
             .flags
@@ -718,5 +805,19 @@ mod tests {
         );
         assert_eq!(position.line, 3);
         assert!(message.contains("nanoseconds"), "{message}");
+    }
+
+    #[test]
+    fn resource_and_scope_after_their_spans_still_apply() {
+        let input = r#"{"resourceSpans":[
+            {"scopeSpans":[{"spans":[{"traceId":"1","spanId":"2"},{"traceId":"1","spanId":"3"}],"scope":{"name":"late"}}],
+             "resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]}},
+            {"scopeSpans":[{"spans":[{"traceId":"1","spanId":"4"}]}]}]}"#;
+        let t = &traces(input)[0];
+        let names: Vec<&str> = t.spans.iter().map(|s| t.str(s.service)).collect();
+        assert_eq!(names, ["svc", "svc", ""]);
+        assert_eq!(t.scope_of(&t.spans[1]).map(|s| t.str(s.name)), Some("late"));
+        assert!(t.scope_of(&t.spans[2]).is_none());
+        assert_ne!(t.spans[0].resource, t.spans[2].resource);
     }
 }
