@@ -37,6 +37,8 @@ pub fn App() -> impl IntoView {
         input.set_value("");
     };
     let dragging = RwSignal::new(false);
+    // Pages are rebuilt only when the kind of page changes, not on every route change.
+    let on_search_page = Memo::new(move |_| matches!(state.route.get(), Route::Search(_)));
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
@@ -62,6 +64,8 @@ pub fn App() -> impl IntoView {
         <div
             class="app"
             class:dragging=move || dragging.get()
+            class:dark=move || state.dark.get()
+            data-theme=move || if state.dark.get() { "dark" } else { "light" }
             data-testid="app"
             data-api-base=api_base
             data-api-root=api_root
@@ -78,6 +82,10 @@ pub fn App() -> impl IntoView {
                     state.go(Route::Search(Default::default()));
                 }>"tracescope"</a>
                 <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
+                <button class="theme" data-testid="theme-toggle" title="Light or dark theme"
+                    on:click=move |_| state.dark.update(|d| *d = !*d)>
+                    {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
+                </button>
                 <label class="open-file">
                     "Open trace file…"
                     <input
@@ -90,9 +98,10 @@ pub fn App() -> impl IntoView {
             </header>
             <ErrorPanel/>
             <main>
-                {move || match state.route.get() {
-                    Route::Search(_) => view! { <SearchView/> }.into_any(),
-                    Route::Trace(_) | Route::File => view! { <TraceView/> }.into_any(),
+                {move || if on_search_page.get() {
+                    view! { <SearchView/> }.into_any()
+                } else {
+                    view! { <TraceView/> }.into_any()
                 }}
             </main>
             <div class="drop-hint">"Drop a Zipkin v2 JSON file to open it"</div>

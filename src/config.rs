@@ -58,10 +58,18 @@ fn config_url() -> String {
 
 /// Resolves the API; a broken `config.json` is reported but does not stop the app.
 pub async fn resolve() -> (Api, Option<AppError>) {
-    let make = |base: String, source| Api {
-        root: api_root(&base, &origin()),
-        base,
-        source,
+    let make = |base: String, source| {
+        // Same origin is reported as the origin itself, so the page says where it looks.
+        let base = if base.trim().is_empty() {
+            origin()
+        } else {
+            base
+        };
+        Api {
+            root: api_root(&base, &origin()),
+            base,
+            source,
+        }
     };
     if let Some(base) = crate::url::param("api").filter(|b| !b.trim().is_empty()) {
         return (make(base, Source::UrlParameter), None);

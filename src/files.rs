@@ -24,12 +24,12 @@ pub async fn open(state: AppState, file: web_sys::File) {
             return;
         }
     };
-    match crate::trace_view::import_all(&bytes) {
-        Ok((format, traces)) => {
+    match crate::engine_client::EngineClient::load(bytes).await {
+        Ok((client, info)) => {
             state.loaded.set(Some(Loaded {
                 key: LoadKey::File(name),
-                traces: Arc::new(traces),
-                format,
+                client,
+                info: Arc::new(info),
             }));
             state.selected.set(0);
             state.error.set(None);

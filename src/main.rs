@@ -5,6 +5,8 @@
 mod app;
 mod canvas;
 mod config;
+mod detail;
+mod engine_client;
 mod error;
 mod fetch;
 mod files;
@@ -12,6 +14,7 @@ mod search;
 mod state;
 mod trace_view;
 mod url;
+mod waterfall;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -8,7 +8,9 @@ use tracescope_core::layout::color::{css, service_color};
 use tracescope_core::layout::time_axis::format_duration;
 
 use crate::error::AppError;
-use crate::state::{use_app, AppState, Route, SearchParams, SearchResults, TraceRow};
+use tracescope_core::engine::TraceInfo;
+
+use crate::state::{use_app, AppState, Route, SearchParams, SearchResults};
 
 const LOOKBACKS: &[(u64, &str)] = &[
     (900_000, "Last 15 minutes"),
@@ -19,39 +21,22 @@ const LOOKBACKS: &[(u64, &str)] = &[
     (604_800_000, "Last 7 days"),
 ];
 
-fn summarise(bytes: &[u8], url: &str) -> Result<Vec<TraceRow>, AppError> {
-    let trimmed = bytes
+async fn summarise(bytes: Vec<u8>, url: &str) -> Result<Vec<TraceInfo>, AppError> {
+    let trimmed: Vec<&u8> = bytes
         .iter()
         .filter(|b| !b.is_ascii_whitespace())
-        .take(4)
-        .collect::<Vec<_>>();
+        .take(3)
+        .collect();
     if trimmed == [&b'[', &b']'] {
         return Ok(Vec::new());
     }
-    let (_, traces) = crate::trace_view::import_all(bytes).map_err(|error| AppError::Import {
-        source: url.to_string(),
-        error,
-    })?;
-    Ok(traces
-        .iter()
-        .map(|d| {
-            let s = &d.summary;
-            TraceRow {
-                id: d.trace.id_string(),
-                root_service: d.trace.str(s.root_service).to_string(),
-                root_name: d.trace.str(s.root_name).to_string(),
-                start_us: s.start_us,
-                duration_us: s.duration_us,
-                span_count: s.span_count,
-                error_count: s.error_count,
-                services: s
-                    .services
-                    .iter()
-                    .map(|(n, c)| (d.trace.str(*n).to_string(), *c))
-                    .collect(),
-            }
-        })
-        .collect())
+    let (_, info) = crate::engine_client::EngineClient::load(bytes)
+        .await
+        .map_err(|error| AppError::Import {
+            source: url.to_string(),
+            error,
+        })?;
+    Ok(info.traces)
 }
 
 /// Runs a search; previous results stay on screen when it fails.
@@ -70,13 +55,13 @@ fn run_search(state: AppState, params: SearchParams) {
     state.busy.set(true);
     leptos::task::spawn_local(async move {
         let result = match crate::fetch::get_bytes(&url).await {
-            Ok(bytes) => summarise(&bytes, &url),
+            Ok(bytes) => summarise(bytes, &url).await,
             Err(e) => Err(e),
         };
         state.busy.set(false);
         match result {
             Ok(mut rows) => {
-                rows.sort_by(|a, b| b.start_us.cmp(&a.start_us));
+                rows.sort_by_key(|r| std::cmp::Reverse(r.start_us));
                 state.results.set(Some(SearchResults {
                     params,
                     rows: Arc::new(rows),
@@ -256,9 +241,9 @@ fn relative(now_us: f64, start_us: i64) -> String {
     }
 }
 
-fn trace_row(state: AppState, r: &TraceRow, longest: i64, now_us: f64) -> impl IntoView {
-    let id = r.id.clone();
-    let id2 = r.id.clone();
+fn trace_row(state: AppState, r: &TraceInfo, longest: i64, now_us: f64) -> impl IntoView {
+    let id = r.trace_id.clone();
+    let id2 = r.trace_id.clone();
     let open = move |_| state.go(Route::Trace(id.clone()));
     let open_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" {
@@ -288,7 +273,7 @@ fn trace_row(state: AppState, r: &TraceRow, longest: i64, now_us: f64) -> impl I
         })
         .collect_view();
     view! {
-        <li class="trace-row" data-testid="trace-row" data-trace-id=r.id.clone() on:click=open on:keydown=open_key tabindex="0">
+        <li class="trace-row" data-testid="trace-row" data-trace-id=r.trace_id.clone() on:click=open on:keydown=open_key tabindex="0">
             <div class="row-main">
                 <span class="root" title=root.clone()>{root.clone()}</span>
                 <span class="when" title=r.start_us.to_string()>{relative(now_us, r.start_us)}</span>
@@ -296,8 +281,8 @@ fn trace_row(state: AppState, r: &TraceRow, longest: i64, now_us: f64) -> impl I
             <div class="row-bar"><span class="bar" style=width></span><span class="dur">{format_duration(r.duration_us)}</span></div>
             <div class="row-meta">
                 <span>{format!("{} spans", r.span_count)}</span>
-                {(r.error_count > 0).then(|| view! { <span class="errors">{format!("{} errors", r.error_count)}</span> })}
-                <span class="mono id">{r.id.clone()}</span>
+                {(r.error_count > 0).then(|| view! { <span class="errors">{format!("{} error{}", r.error_count, if r.error_count == 1 { "" } else { "s" })}</span> })}
+                <span class="mono id">{r.trace_id.clone()}</span>
                 {badges}
             </div>
         </li>

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tracescope_core::derive::Derived;
+use tracescope_core::engine::{LoadInfo, TraceInfo};
 
 use crate::config::Api;
+use crate::engine_client::EngineClient;
 use crate::error::AppError;
 
 /// Which view the URL asks for.
@@ -69,32 +70,20 @@ impl Route {
     }
 }
 
-/// One row of the search results, summarised once when the answer arrives.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TraceRow {
-    pub id: String,
-    pub root_service: String,
-    pub root_name: String,
-    pub start_us: i64,
-    pub duration_us: i64,
-    pub span_count: usize,
-    pub error_count: usize,
-    pub services: Vec<(String, usize)>,
-}
-
 #[derive(Clone, Debug)]
 pub struct SearchResults {
     pub params: SearchParams,
-    pub rows: Arc<Vec<TraceRow>>,
+    pub rows: Arc<Vec<TraceInfo>>,
 }
 
-/// Traces on display: one fetched trace, or every trace in an opened file.
-#[derive(Clone, Debug)]
+/// Traces on display: one fetched trace, or every trace in an opened file, held by the
+/// engine; the page keeps only their summaries.
+#[derive(Clone)]
 pub struct Loaded {
     /// The trace id asked for, or the file name.
     pub key: LoadKey,
-    pub traces: Arc<Vec<Arc<Derived>>>,
-    pub format: &'static str,
+    pub client: EngineClient,
+    pub info: Arc<LoadInfo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,11 +99,13 @@ pub struct AppState {
     pub error: RwSignal<Option<AppError>>,
     pub services: RwSignal<Option<Arc<Vec<String>>>>,
     pub results: RwSignal<Option<SearchResults>>,
-    pub loaded: RwSignal<Option<Loaded>>,
+    pub loaded: RwSignal<Option<Loaded>, LocalStorage>,
     /// Which trace of `loaded` is shown.
     pub selected: RwSignal<usize>,
     /// True while a request the user waits for is in flight.
     pub busy: RwSignal<bool>,
+    /// Dark theme (from the system preference at start; toggled in the header).
+    pub dark: RwSignal<bool>,
 }
 
 impl AppState {
@@ -125,9 +116,10 @@ impl AppState {
             error: RwSignal::new(None),
             services: RwSignal::new(None),
             results: RwSignal::new(None),
-            loaded: RwSignal::new(None),
+            loaded: RwSignal::new_local(None),
             selected: RwSignal::new(0),
             busy: RwSignal::new(false),
+            dark: RwSignal::new(prefers_dark()),
         }
     }
 
@@ -164,4 +156,15 @@ impl<T> PartialEq for ByPtr<T> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+}
+
+fn prefers_dark() -> bool {
+    match crate::url::param("theme").as_deref() {
+        Some("dark") => return true,
+        Some("light") => return false,
+        _ => {}
+    }
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }

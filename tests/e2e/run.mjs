@@ -3,6 +3,8 @@
 //
 //   node tests/e2e/run.mjs [filter]
 //
+//   TRACESCOPE_E2E_VERBOSE=1 node tests/e2e/run.mjs   (also print each test's notes)
+//
 // Runs every test of specs/*.mjs whose name (or spec file name) contains `filter`, each in a
 // fresh browser context of one headless Chromium. A test fails on a thrown error, on its
 // timeout, or on any page error / console error it did not declare as expected. Failures get a
@@ -19,6 +21,9 @@ import { ServerScope, killAllSync } from './lib/servers.mjs';
 import { SharedServers } from './lib/shared.mjs';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+// Notes (error texts seen, canvas statistics...) are printed for failures, or for every test
+// with TRACESCOPE_E2E_VERBOSE=1.
+const VERBOSE = process.env.TRACESCOPE_E2E_VERBOSE === '1';
 const DEFAULT_VIEWPORT = { width: 1280, height: 800 };
 
 function slug(name) {
@@ -110,6 +115,15 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The failure's message and the line of the spec (or helper) where it was raised. */
+function describe(err) {
+  if (err instanceof SetupError) return `SETUP: ${err.message}`;
+  if (!(err instanceof Error)) return String(err);
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  const where = frames.find((l) => /[/\\]tests[/\\]e2e[/\\]specs[/\\]/.test(l)) ?? frames.find((l) => /[/\\]e2e[/\\]lib[/\\]/.test(l));
+  return `${err.message}${where ? `\n${where.trim()}` : ''}`;
+}
+
 function firstLines(text, n = 12) {
   const lines = String(text).split('\n');
   return lines.length > n ? [...lines.slice(0, n), `  ... (${lines.length - n} more lines)`].join('\n') : text;
@@ -180,13 +194,12 @@ async function main() {
       const secs = (ms / 1000).toFixed(1);
       if (failure) {
         failed += 1;
-        const message = failure instanceof SetupError ? `SETUP: ${failure.message}` : failure.stack ?? failure.message;
-        console.log(`FAIL ${test.name} (${secs}s)\n  ${firstLines(message).replace(/\n/g, '\n  ')}`);
+        console.log(`FAIL ${test.name} (${secs}s)\n  ${firstLines(describe(failure), 20).replace(/\n/g, '\n  ')}`);
       } else {
         passed += 1;
         console.log(`ok   ${test.name} (${secs}s)`);
       }
-      for (const n of notes) console.log(`  ${n}`);
+      if (failure || VERBOSE) for (const n of notes) console.log(`  ${n}`);
     }
   } finally {
     await suiteServers.stopAll();

@@ -8,6 +8,8 @@ pub mod api;
 mod base64;
 pub mod derive;
 pub mod draw;
+pub mod engine;
+pub mod filter;
 pub mod import;
 pub mod layout;
 pub mod model;

@@ -198,12 +198,11 @@ impl Kind {
     }
 }
 
-/// A network endpoint. Addresses are interned (a service has few); `StrId::EMPTY` when absent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     pub service: StrId,
-    pub ipv4: StrId,
-    pub ipv6: StrId,
+    pub ipv4: Option<Box<str>>,
+    pub ipv6: Option<Box<str>>,
     pub port: Option<u16>,
 }
 
@@ -226,6 +225,14 @@ impl Value {
         match self {
             Value::Str(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The value as text (see the `Display` impl), borrowed when it is a string already.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Value::Str(s) | Value::Json(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.to_string()),
         }
     }
 
@@ -492,6 +499,18 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// A trace with no resources, scopes or warnings (for tests and generators).
+    pub fn new(id: TraceId, spans: Vec<Span>, strings: Arc<Strings>) -> Trace {
+        Trace {
+            id,
+            spans,
+            strings,
+            resources: Arc::from([]),
+            scopes: Arc::from([]),
+            warnings: Vec::new(),
+        }
+    }
+
     pub fn str(&self, id: StrId) -> &str {
         self.strings.get(id)
     }

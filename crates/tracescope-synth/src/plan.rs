@@ -38,7 +38,7 @@ impl std::str::FromStr for Shape {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenConfig {
     pub seed: u64,
-    /// Exact number of spans to produce.
+    /// Exact number of spans to produce (below `u32::MAX`; span indices are 32-bit).
     pub spans_target: usize,
     /// Deepest span depth (root = 0) for [`Shape::Realistic`]; at least 1.
     pub max_depth: usize,
@@ -142,6 +142,9 @@ pub struct Plan {
 
 impl Plan {
     /// Plans a trace for `cfg`. Cost is linear in `cfg.spans_target`.
+    ///
+    /// # Panics
+    /// If `cfg.spans_target` does not fit in a `u32`.
     #[must_use]
     pub fn new(cfg: &GenConfig) -> Self {
         let mut rng = Rng::fork(cfg.seed, 0);

@@ -40,6 +40,27 @@ export async function openApp(t, { app, api, trace, path } = {}) {
   return url;
 }
 
+/**
+ * Waits until the root's data-api-base equals `expected` (the base is resolved asynchronously
+ * when it comes from config.json) and returns it.
+ */
+export async function waitForApiBase(page, expected) {
+  return poll(
+    () => page.getAttribute(sel('app'), 'data-api-base'),
+    (b) => b === expected,
+    `data-api-base should be ${JSON.stringify(expected)}`,
+    { timeout: 5000 },
+  );
+}
+
+/** The longest lookback the lookback select offers (ms), so searches see every sample trace. */
+export async function longestLookback(page) {
+  const values = await page.locator(`${sel('lookback-select')} option`).evaluateAll((os) => os.map((o) => Number(o.value)));
+  const max = Math.max(...values.filter(Number.isFinite));
+  assert.ok(max >= 3_600_000, `the lookback select should offer at least an hour, has ${values}`);
+  return max;
+}
+
 /** Option values and labels of the service select. */
 export async function serviceOptions(page) {
   return page.locator(`${sel('service-select')} option`).evaluateAll((os) =>
@@ -131,9 +152,14 @@ export async function waitForTraceView(page, { traceId, timeout = 10_000 } = {})
 
 /** Waits for the error panel and returns its text. */
 export async function waitForError(page, { timeout = 10_000 } = {}) {
-  const panel = page.locator(sel('error'));
-  await panel.first().waitFor({ state: 'visible', timeout });
-  return (await panel.first().innerText()).trim();
+  const panel = page.locator(sel('error')).first();
+  await panel.waitFor({ state: 'visible', timeout });
+  // The message without the dismiss button's label, whitespace collapsed.
+  return panel.evaluate((el, dismiss) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll(dismiss).forEach((b) => b.remove());
+    return copy.textContent.replace(/\s+/g, ' ').trim();
+  }, sel('error-dismiss'));
 }
 
 /** Clicks the error panel's dismiss button and waits until no error panel is visible. */

@@ -28,22 +28,57 @@ export function extentUs(spans) {
   return end - start;
 }
 
-/** Number of spans whose parent chain is longest (root = depth 0). */
-export function maxDepthOf(spans) {
-  const byId = new Map(spans.map((s) => [s.id, s]));
-  let max = 0;
-  for (const s of spans) {
-    let d = 0;
-    let cur = s;
-    const seen = new Set();
-    while (cur.parentId && byId.has(cur.parentId) && !seen.has(cur.parentId)) {
-      seen.add(cur.parentId);
-      cur = byId.get(cur.parentId);
-      d += 1;
+/**
+ * Depth (root = 0) of the deepest span, two ways:
+ * - `plain`: following parentId only (a shared server half sits beside its client half);
+ * - `nested`: as Zipkin builds the tree, a shared SERVER half is the child of the CLIENT half
+ *   with the same id, and children of that id hang under the server half.
+ * An app's tree depth lies between plain and nested (and may be 1-based: +1).
+ */
+export function depthsOf(spans) {
+  const plainDepth = () => {
+    const byId = new Map();
+    for (const s of spans) if (!byId.has(s.id) || !s.shared) byId.set(s.id, s);
+    let max = 0;
+    for (const s of spans) {
+      let d = 0;
+      let cur = s;
+      const seen = new Set([cur.id]);
+      while (cur.parentId && byId.has(cur.parentId) && !seen.has(cur.parentId)) {
+        seen.add(cur.parentId);
+        cur = byId.get(cur.parentId);
+        d += 1;
+      }
+      max = Math.max(max, d);
     }
-    max = Math.max(max, d);
-  }
-  return max;
+    return max;
+  };
+  const nestedDepth = () => {
+    const server = new Map(spans.filter((s) => s.shared).map((s) => [s.id, s]));
+    const other = new Map(spans.filter((s) => !s.shared).map((s) => [s.id, s]));
+    const parentOf = (s) => {
+      if (s.shared && other.has(s.id)) return other.get(s.id);
+      if (!s.parentId) return null;
+      return server.get(s.parentId) ?? other.get(s.parentId) ?? null;
+    };
+    let max = 0;
+    for (const s of spans) {
+      let d = 0;
+      const seen = new Set([s]);
+      for (let p = parentOf(s); p && !seen.has(p); p = parentOf(p)) {
+        seen.add(p);
+        d += 1;
+      }
+      max = Math.max(max, d);
+    }
+    return max;
+  };
+  return { plain: plainDepth(), nested: nestedDepth() };
+}
+
+/** Duration of the longest root span (no parentId), in microseconds. */
+export function rootDurationUs(spans) {
+  return Math.max(0, ...spans.filter((s) => !s.parentId).map((s) => s.duration ?? 0));
 }
 
 /** Picks the trace that makes the nicest picture: most services, 10-60 spans. */

@@ -2,7 +2,7 @@
 //    the app sent, and choosing a service narrows the list.
 import assert from 'node:assert/strict';
 import {
-  isTracesRequest, openApp, sel, serviceOptions, submitSearch, traceList, waitForServiceOptions, waitForTraceList,
+  isTracesRequest, longestLookback, openApp, sel, serviceOptions, submitSearch, traceList, waitForApiBase, waitForServiceOptions, waitForTraceList,
 } from '../lib/app.mjs';
 import { SAMPLE_TRACES } from '../lib/shared.mjs';
 
@@ -16,7 +16,7 @@ export default [
       page.on('request', (req) => isTracesRequest(req) && sent.push(req.url()));
 
       await openApp(t, { api });
-      assert.equal(await page.getAttribute(sel('app'), 'data-api-base'), api.url, 'data-api-base is the ?api= base');
+      await waitForApiBase(page, api.url);
 
       // The select holds "all services" (value "") followed by exactly the API's services.
       const services = await api.getJson('/services');
@@ -34,10 +34,12 @@ export default [
       }
 
       // All services: the list shows what the API returns for the very request the app made.
-      const all = await submitSearch(page, { service: '', limit: 1000 });
+      const lookback = await longestLookback(page);
+      const all = await submitSearch(page, { service: '', limit: 1000, lookback });
       assert.equal(all.status, 200, `search request ${all.url} answered ${all.status}`);
       assert.ok(!new URL(all.url).searchParams.get('serviceName'), `no serviceName for "all services": ${all.url}`);
       assert.equal(new URL(all.url).searchParams.get('limit'), '1000', `limit-input is sent as limit: ${all.url}`);
+      assert.equal(new URL(all.url).searchParams.get('lookback'), String(lookback), `lookback-select is sent as lookback: ${all.url}`);
       const direct = await (await fetch(all.url)).json();
       assert.equal(direct.length, SAMPLE_TRACES, `API lists all ${SAMPLE_TRACES} sample traces for ${all.url}`);
       const listAll = await waitForTraceList(page, direct.length);

@@ -58,6 +58,7 @@ export default [
       const column = BROKEN_LINES[2].indexOf('"name": }') + '"name": '.length + 1;
       await page.setInputFiles(sel('file-input'), broken);
       const message = await waitForError(page);
+      t.note(`malformed file: ${message}`);
       const lineCol = /line\D{0,3}(\d+)\D{1,3}col(?:umn)?\D{0,3}(\d+)/i.exec(message);
       const offset = /(?:byte )?offset\D{0,3}(\d+)/i.exec(message);
       assert.ok(lineCol || offset, `error should give a position (line/column or byte offset): ${message}`);

@@ -2,7 +2,7 @@
 //    is gone. Each error is shown with what the user needs, and the app stays usable.
 import assert from 'node:assert/strict';
 import {
-  CHROMIUM_FETCH_ERRORS, dismissError, openApp, sel, submitSearch, traceList, waitForError, waitForServiceOptions,
+  CHROMIUM_FETCH_ERRORS, dismissError, longestLookback, openApp, sel, submitSearch, traceList, waitForApiBase, waitForError, waitForServiceOptions,
   waitForTraceList,
 } from '../lib/app.mjs';
 import { allTraces } from '../lib/data.mjs';
@@ -18,7 +18,10 @@ async function openWithFaultBase(t, api, spec) {
   const { page } = t;
   const base = api.faultBase(spec);
   await openApp(t, { api: base });
-  assert.equal(await page.getAttribute(sel('app'), 'data-api-base'), base, 'data-api-base keeps the path of ?api=');
+  await waitForApiBase(page, base); // the path of ?api= is kept
+  // Several start-up requests fail (services, traces); let them all settle, so that the error
+  // read and dismissed below is the last one and no later one pops up after the dismissal.
+  await page.waitForLoadState('networkidle');
   let message;
   try {
     message = await waitForError(page, { timeout: 5000 });
@@ -26,6 +29,7 @@ async function openWithFaultBase(t, api, spec) {
     await page.click(sel('search-button'));
     message = await waitForError(page);
   }
+  t.note(`?api= fault base error: ${message}`);
   return message;
 }
 
@@ -39,7 +43,7 @@ async function faultMidSession(t, api, spec, check) {
   await openApp(t, { api });
   await waitForServiceOptions(page);
   const n = (await allTraces(api)).length;
-  await submitSearch(page, { service: '', limit: 1000 });
+  await submitSearch(page, { service: '', limit: 1000, lookback: await longestLookback(page) });
   await waitForTraceList(page, n);
 
   const pattern = /\/api\/v2\/traces(\?|$)/;
@@ -51,6 +55,7 @@ async function faultMidSession(t, api, spec, check) {
   await page.route(pattern, rewrite);
   await page.click(sel('search-button'));
   const message = await waitForError(page);
+  t.note(`mid-session error: ${message}`);
   check(message, 'mid-session');
   const kept = await traceList(page);
   assert.ok(kept && kept.rows === n, `the earlier result (${n} rows) stays listed after the error: ${JSON.stringify(kept && kept.rows)}`);
@@ -107,13 +112,14 @@ export default [
       const server = await t.servers.start(args);
       await openApp(t, { api: server });
       await waitForServiceOptions(page);
-      await submitSearch(page, { service: '', limit: 1000 });
+      await submitSearch(page, { service: '', limit: 1000, lookback: await longestLookback(page) });
       await waitForTraceList(page, 12);
 
       // The server goes away: a search fails with a network error; the list stays.
       await server.stop();
       await page.click(sel('search-button'));
       const message = await waitForError(page);
+      t.note(`server stopped: ${message}`);
       assert.match(message, network, `error says the API could not be reached: ${message}`);
       assert.equal((await traceList(page)).rows, 12, 'the earlier result stays listed');
 

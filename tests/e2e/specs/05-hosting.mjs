@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  openApp, queryOf, sel, serviceOptions, submitSearch, waitForServiceOptions, waitForTraceList, waitForTraceView,
+  longestLookback, openApp, queryOf, sel, serviceOptions, submitSearch, waitForApiBase, waitForServiceOptions,
+  waitForTraceList, waitForTraceView,
 } from '../lib/app.mjs';
 import { allTraces } from '../lib/data.mjs';
 import { fixture, requireDist } from '../lib/env.mjs';
@@ -27,11 +28,11 @@ export default [
       const traffic = recordTraffic(page);
       const base = `${api.url}/zipkin`;
       await openApp(t, { api: base });
-      assert.equal(await page.getAttribute(sel('app'), 'data-api-base'), base);
+      await waitForApiBase(page, base);
       const services = await api.getJson('/services', { prefix: '/zipkin' });
       await waitForServiceOptions(page, services.length + 1);
       const traces = await allTraces(api, { prefix: '/zipkin' });
-      const res = await submitSearch(page, { service: '', limit: 1000 });
+      const res = await submitSearch(page, { service: '', limit: 1000, lookback: await longestLookback(page) });
       assert.ok(res.url.startsWith(`${api.url}/zipkin/api/v2/traces?`), `search goes to /zipkin/api/v2: ${res.url}`);
       await waitForTraceList(page, traces.length);
 
@@ -56,11 +57,9 @@ export default [
       const traffic = recordTraffic(page);
       const home = `${server.url}/tools/tracescope/`;
       await openApp(t, { app: server, path: '/tools/tracescope/' });
-      const base = await page.getAttribute(sel('app'), 'data-api-base');
-      assert.ok([server.url, `${server.url}/`].includes(base), `same-origin API base, got data-api-base=${base}`);
       const services = await server.getJson('/services');
       await waitForServiceOptions(page, services.length + 1);
-      const res = await submitSearch(page, { service: '', limit: 1000 });
+      const res = await submitSearch(page, { service: '', limit: 1000, lookback: await longestLookback(page) });
       assert.ok(res.url.startsWith(`${server.url}/api/v2/traces?`), `same-origin API at /api/v2: ${res.url}`);
       await waitForTraceList(page, 15);
 
@@ -68,7 +67,6 @@ export default [
       const assets = traffic.requests.filter((u) => u.startsWith(server.url) && !u.includes('/api/v2/'));
       const outside = assets.filter((u) => !u.startsWith(home));
       assert.deepEqual(outside, [], `bundle files load from ${home}`);
-      assert.deepEqual(traffic.bad, [], 'no failed request');
 
       // Deep links work under the sub-path as well.
       const id = res.body[0][0].traceId;
@@ -78,6 +76,22 @@ export default [
       assert.equal(queryOf(page).get('trace'), id);
       await page.reload();
       await waitForTraceView(page, { traceId: id });
+
+      // Checked last and together, so that one failure does not hide the other.
+      // KNOWN MISMATCH (app as of a86219b/dea967b): the bundle has no config.json, so the app's
+      // lookup of `config.json` beside index.html is a 404, which Chromium logs as a console
+      // error ("loads without console errors" fails); and for the same-origin case the app
+      // sets data-api-base="" instead of the resolved base (the page's origin). Shipping a
+      // config.json (e.g. `{}`) in dist/ and exposing the resolved base would fix both.
+      const problems = [];
+      if (traffic.bad.length) {
+        problems.push(`failed requests (a missing config.json is a 404 and a console error): ${traffic.bad.join(', ')}`);
+      }
+      const base = await page.getAttribute(sel('app'), 'data-api-base');
+      if (![server.url, `${server.url}/`].includes(base)) {
+        problems.push(`data-api-base should be the resolved same-origin base ${server.url}, got ${JSON.stringify(base)}`);
+      }
+      assert.deepEqual(problems, [], 'sub-path hosting problems');
     },
   },
   {
@@ -92,17 +106,17 @@ export default [
       const host = await t.servers.start(['--static', dir, '--samples', '5', '--seed', '9']);
 
       await openApp(t, { app: host });
-      assert.equal(await page.getAttribute(sel('app'), 'data-api-base'), yelp.url, 'config.json sets the API base');
+      await waitForApiBase(page, yelp.url); // config.json sets the API base
       const services = await yelp.getJson('/services');
       const options = await waitForServiceOptions(page, services.length + 1);
       assert.deepEqual(options.slice(1).map((o) => o.value).sort(), [...services].sort(), 'services come from the configured API');
-      const res = await submitSearch(page, { service: '', limit: 1000 });
+      const res = await submitSearch(page, { service: '', limit: 1000, lookback: await longestLookback(page) });
       assert.ok(res.url.startsWith(`${yelp.url}/api/v2/traces?`), `search goes to the configured API: ${res.url}`);
       await waitForTraceList(page, 1);
 
       // ?api= wins over config.json.
       await openApp(t, { app: host, api: host });
-      assert.equal(await page.getAttribute(sel('app'), 'data-api-base'), host.url, '?api= overrides config.json');
+      await waitForApiBase(page, host.url); // ?api= overrides config.json
       const own = await host.getJson('/services');
       assert.deepEqual((await waitForServiceOptions(page, own.length + 1)).slice(1).map((o) => o.value).sort(), [...own].sort());
       assert.ok((await serviceOptions(page)).length > 1);

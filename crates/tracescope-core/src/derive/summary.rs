@@ -44,7 +44,11 @@ impl Summary {
             root_service: root.map_or(StrId::EMPTY, |r| r.service),
             root_name: root.map_or(StrId::EMPTY, |r| r.name),
             start_us: if start == i64::MAX { 0 } else { start },
-            duration_us: if end >= start { end - start } else { 0 },
+            duration_us: if end >= start {
+                end.saturating_sub(start)
+            } else {
+                0
+            },
             span_count: trace.spans.len(),
             error_count,
             services,

@@ -347,8 +347,14 @@ impl ZipkinEndpoint<'_> {
             service: self
                 .service_name
                 .map_or(StrId::EMPTY, |s| strings.intern(&s.0.to_lowercase())),
-            ipv4: self.ipv4.map_or(StrId::EMPTY, |s| strings.intern(&s.0)),
-            ipv6: self.ipv6.map_or(StrId::EMPTY, |s| strings.intern(&s.0)),
+            ipv4: self
+                .ipv4
+                .filter(|s| !s.0.is_empty())
+                .map(|s| s.0.into_owned().into_boxed_str()),
+            ipv6: self
+                .ipv6
+                .filter(|s| !s.0.is_empty())
+                .map(|s| s.0.into_owned().into_boxed_str()),
             port: self
                 .port
                 .and_then(|p| u16::try_from(p.0).ok())

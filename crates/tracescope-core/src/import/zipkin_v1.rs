@@ -119,7 +119,7 @@ impl Halves {
     fn set_local(&mut self, i: usize, e: &Endpoint) {
         if let Some(p) = self.parts.get_mut(i) {
             p.service = e.service;
-            p.local = Some(*e);
+            p.local = Some(e.clone());
         }
     }
 
@@ -214,7 +214,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
         cs = cr.as_ref().and_then(|e| {
             src_start.map(|at| Core {
                 at,
-                endpoint: e.endpoint,
+                endpoint: e.endpoint.clone(),
             })
         });
     }
@@ -222,7 +222,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
         sr = ss.as_ref().and_then(|e| {
             src_start.map(|at| Core {
                 at,
-                endpoint: e.endpoint,
+                endpoint: e.endpoint.clone(),
             })
         });
     }
@@ -362,7 +362,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
             _ => None,
         };
         if let (Some(kind), Some(e), true) = (address, &endpoint, value == "true" || value == "1") {
-            addresses.push((kind, *e));
+            addresses.push((kind, e.clone()));
             continue;
         }
         let i = halves.for_endpoint(endpoint.as_ref());
@@ -378,7 +378,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
         addresses
             .iter()
             .find(|(k, e)| *k == kind && local.is_none_or(|l| !close_enough(l, e)))
-            .map(|(_, e)| *e)
+            .map(|(_, e)| e.clone())
     };
     if !any_core {
         let sa = first(b's', None);
@@ -414,7 +414,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
             (consumer, b'm'),
         ] {
             let Some(i) = half else { continue };
-            let local = halves.part(i).local;
+            let local = halves.part(i).local.clone();
             if let Some(e) = first(kind, local.as_ref()) {
                 halves.part(i).remote = Some(e);
             }

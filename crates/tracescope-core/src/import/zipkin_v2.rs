@@ -216,7 +216,10 @@ mod tests {
         let s = &imported.traces[0].spans[0];
         assert_eq!(s.annotations.len(), 2);
         assert_eq!(s.kind, crate::model::Kind::Unspecified);
-        let d = crate::derive::derive(imported.traces.into_iter().next().expect("trace"));
+        let d = crate::derive::derive(
+            imported.traces.into_iter().next().expect("trace"),
+            crate::derive::DeriveOptions::default(),
+        );
         let s = &d.trace.spans[0];
         assert_eq!(
             (s.start.map(|m| m.0), s.duration.map(|m| m.0)),

@@ -28,6 +28,10 @@ pub struct Theme {
     pub ruler: u32,
     pub error: u32,
     pub divider: u32,
+    pub selected: u32,
+    pub hover: u32,
+    pub critical: u32,
+    pub skew: u32,
 }
 
 impl Theme {
@@ -40,6 +44,10 @@ impl Theme {
         ruler: 0xeef1f4,
         error: 0xd1242f,
         divider: 0xc9ced4,
+        selected: 0xdbeafe,
+        hover: 0xeef4ff,
+        critical: 0x1f2328,
+        skew: 0xe36209,
     };
     pub const DARK: Theme = Theme {
         background: 0x16191d,
@@ -50,10 +58,24 @@ impl Theme {
         ruler: 0x22272e,
         error: 0xff6b6b,
         divider: 0x3a414a,
+        selected: 0x1f3a5f,
+        hover: 0x232a33,
+        critical: 0xf0f3f6,
+        skew: 0xffa657,
     };
 }
 
 /// `#rrggbb` for canvas fill styles.
 pub fn css(color: u32) -> String {
     format!("#{:06x}", color & 0xff_ffff)
+}
+
+/// `a` moved `t` (0..1) of the way towards `b`, per channel.
+pub fn mix(a: u32, b: u32, t: f32) -> u32 {
+    let ch = |shift: u32| {
+        let x = ((a >> shift) & 0xff) as f32;
+        let y = ((b >> shift) & 0xff) as f32;
+        ((x + (y - x) * t).round().clamp(0.0, 255.0) as u32) << shift
+    };
+    ch(16) | ch(8) | ch(0)
 }

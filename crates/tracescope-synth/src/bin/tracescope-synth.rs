@@ -65,6 +65,9 @@ fn run() -> Result<(), String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    if u32::try_from(cfg.spans_target).is_err() {
+        return Err(format!("--spans must be below {}", u32::MAX));
+    }
     let sink: Box<dyn Write> = match &out {
         Some(path) => {
             Box::new(std::fs::File::create(path).map_err(|e| format!("cannot create {path}: {e}"))?)

@@ -1,0 +1,257 @@
+//! The loaded traces and the questions the UI asks about them. The engine owns the full
+//! derived data; the UI holds only the flat [`WaterfallModel`] it draws, and asks the
+//! engine for everything else (filter matches, span details). In the browser the engine
+//! runs in a Web Worker, so answers travel as serialisable values.
+
+use serde::{Deserialize, Serialize};
+
+use crate::derive::{derive, DeriveOptions, Derived};
+use crate::filter::{Filter, FilterError};
+use crate::import::{import, ImportError};
+use crate::layout::model::WaterfallModel;
+use crate::layout::rows::by_position;
+use crate::layout::time_axis::format_duration;
+use crate::model::{Endpoint, SpanIdx};
+
+/// What the header and trace picker show about each loaded trace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceInfo {
+    pub trace_id: String,
+    pub root_service: String,
+    pub root_name: String,
+    pub start_us: i64,
+    pub duration_us: i64,
+    pub span_count: usize,
+    pub error_count: usize,
+    pub max_depth: u32,
+    pub root_count: usize,
+    pub services: Vec<(String, usize)>,
+    /// `kind: detail` lines, for the warnings list.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadInfo {
+    /// Human name of the detected format.
+    pub format: String,
+    pub traces: Vec<TraceInfo>,
+}
+
+/// Everything the span detail panel shows. Strings are untrusted: render them as text.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpanDetail {
+    pub span: u32,
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub service: String,
+    pub kind: String,
+    pub local_endpoint: Option<String>,
+    pub remote_endpoint: Option<String>,
+    /// Start relative to the trace start, and absolute (epoch µs).
+    pub start_offset_us: i64,
+    pub start_us: i64,
+    pub duration_us: i64,
+    /// Duration not covered by children.
+    pub self_time_us: i64,
+    /// How far clock-skew correction moved the span (0: not moved).
+    pub skew_delta_us: i64,
+    pub error: bool,
+    pub shared: bool,
+    /// Tags sorted by key.
+    pub tags: Vec<(String, String)>,
+    /// Annotations: offset from the span start (µs) and value.
+    pub annotations: Vec<(i64, String)>,
+    /// Warnings the derivation recorded for this span.
+    pub warnings: Vec<String>,
+    pub child_count: usize,
+}
+
+pub struct Engine {
+    format: &'static str,
+    traces: Vec<Derived>,
+}
+
+impl Engine {
+    /// Imports and derives every trace in `bytes`.
+    pub fn load(bytes: &[u8]) -> Result<Engine, ImportError> {
+        let imported = import(bytes)?;
+        Ok(Engine {
+            format: imported.format.name(),
+            traces: imported
+                .traces
+                .into_iter()
+                .map(|t| derive(t, DeriveOptions::default()))
+                .collect(),
+        })
+    }
+
+    pub fn from_derived(format: &'static str, traces: Vec<Derived>) -> Engine {
+        Engine { format, traces }
+    }
+
+    pub fn info(&self) -> LoadInfo {
+        LoadInfo {
+            format: self.format.to_string(),
+            traces: self.traces.iter().map(trace_info).collect(),
+        }
+    }
+
+    pub fn trace(&self, trace: usize) -> Option<&Derived> {
+        self.traces.get(trace)
+    }
+
+    pub fn model(&self, trace: usize) -> Option<WaterfallModel> {
+        self.traces.get(trace).map(WaterfallModel::from_derived)
+    }
+
+    /// Filter matches by model position. An empty query matches nothing (no filter).
+    pub fn filter(&self, trace: usize, query: &str) -> Result<Vec<bool>, FilterError> {
+        let filter = Filter::parse(query)?;
+        let Some(d) = self.traces.get(trace) else {
+            return Ok(Vec::new());
+        };
+        if filter.is_empty() {
+            return Ok(Vec::new());
+        }
+        let m = WaterfallModel::from_derived(d);
+        Ok(by_position(&m, &filter.apply(d, &[])))
+    }
+
+    pub fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
+        let d = self.traces.get(trace)?;
+        let k = span as usize;
+        let s = d.trace.spans.get(k)?;
+        let strings = &d.trace.strings;
+        let endpoint = |e: &Option<Endpoint>| {
+            e.as_ref().map(|e| {
+                let mut out = d.trace.str(e.service).to_string();
+                if let Some(ip) = e.ipv4.as_deref().or(e.ipv6.as_deref()) {
+                    out.push_str(if out.is_empty() { "" } else { " " });
+                    out.push_str(ip);
+                }
+                if let Some(p) = e.port {
+                    out.push_str(&format!(":{p}"));
+                }
+                out
+            })
+        };
+        let mut tags: Vec<(String, String)> = s
+            .tags
+            .iter()
+            .map(|t| (d.trace.str(t.key).to_string(), t.value.to_string()))
+            .collect();
+        tags.sort();
+        let start = d.tree.start[k];
+        Some(SpanDetail {
+            span,
+            trace_id: s.trace_id.display(strings).to_string(),
+            span_id: s.id.display(strings).to_string(),
+            parent_id: s.parent_id.map(|p| p.display(strings).to_string()),
+            name: d.trace.str(s.name).to_string(),
+            service: d.trace.str(s.service).to_string(),
+            kind: s.kind.as_str().to_string(),
+            local_endpoint: endpoint(&s.local),
+            remote_endpoint: endpoint(&s.remote),
+            start_offset_us: start - d.summary.start_us,
+            start_us: start,
+            duration_us: d.tree.duration[k],
+            self_time_us: d.self_times().get(k).copied().unwrap_or(0),
+            skew_delta_us: d.skew_delta(SpanIdx(span)),
+            error: s.error,
+            shared: s.shared,
+            tags,
+            annotations: s
+                .annotations
+                .iter()
+                .map(|a| (a.at.0 - start, a.value.to_string()))
+                .collect(),
+            warnings: d
+                .warnings
+                .iter()
+                .filter(|w| w.span == Some(SpanIdx(span)))
+                .map(|w| format!("{}: {}", w.kind.key(), w.detail))
+                .collect(),
+            child_count: d.tree.child_count(SpanIdx(span)),
+        })
+    }
+}
+
+fn trace_info(d: &Derived) -> TraceInfo {
+    let s = &d.summary;
+    TraceInfo {
+        trace_id: d.trace.id_string(),
+        root_service: d.trace.str(s.root_service).to_string(),
+        root_name: d.trace.str(s.root_name).to_string(),
+        start_us: s.start_us,
+        duration_us: s.duration_us,
+        span_count: s.span_count,
+        error_count: s.error_count,
+        max_depth: s.max_depth,
+        root_count: s.root_count,
+        services: s
+            .services
+            .iter()
+            .map(|(n, c)| (d.trace.str(*n).to_string(), *c))
+            .collect(),
+        warnings: d
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.kind.key(), w.detail))
+            .collect(),
+    }
+}
+
+/// A one-line description of a span for tooltips.
+pub fn tooltip(m: &WaterfallModel, pos: usize) -> Option<String> {
+    if pos >= m.len() {
+        return None;
+    }
+    Some(format!(
+        "{} · {}\nduration {} · starts at +{}",
+        m.label(m.service[pos]),
+        m.label(m.name[pos]),
+        format_duration(m.duration[pos]),
+        format_duration(m.start[pos]),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INPUT: &[u8] = br#"[
+      {"traceId":"a","id":"1","name":"get /","timestamp":1000,"duration":1000,"localEndpoint":{"serviceName":"gateway","ipv4":"10.0.0.1","port":8080}},
+      {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"z":"1","error":"boom","a":"2"},"annotations":[{"timestamp":1250,"value":"sent"}],"localEndpoint":{"serviceName":"db"}},
+      {"traceId":"b","id":"9","name":"other","timestamp":5,"duration":1}
+    ]"#;
+
+    #[test]
+    fn info_model_filter_and_detail() {
+        let e = Engine::load(INPUT).expect("valid");
+        let info = e.info();
+        assert_eq!(info.format, "Zipkin v2 JSON");
+        assert_eq!(info.traces.len(), 2);
+        assert_eq!(info.traces[0].span_count, 2);
+        assert_eq!(e.model(0).map(|m| m.len()), Some(2));
+        assert_eq!(e.filter(0, "is:error").expect("valid"), vec![false, true]);
+        assert!(e.filter(0, "").expect("valid").is_empty());
+        assert!(e.filter(0, "dur>x").is_err());
+        let d = e.span_detail(0, 1).expect("span 1");
+        assert_eq!(d.parent_id.as_deref(), Some("0000000000000001"));
+        assert_eq!(d.tags.first().map(|t| t.0.as_str()), Some("a"));
+        assert_eq!(d.annotations, vec![(50, "sent".to_string())]);
+        assert_eq!(d.start_offset_us, 200);
+        let root = e.span_detail(0, 0).expect("span 0");
+        assert_eq!(
+            root.local_endpoint.as_deref(),
+            Some("gateway 10.0.0.1:8080")
+        );
+        assert!(e.span_detail(0, 99).is_none());
+        assert!(e.span_detail(7, 0).is_none());
+        let round: SpanDetail =
+            serde_json::from_str(&serde_json::to_string(&d).expect("ser")).expect("de");
+        assert_eq!(round, d);
+    }
+}

@@ -1,0 +1,173 @@
+//! The minimap: every row of the trace aggregated into a small RGBA image (time across,
+//! rows down). Built once per row list or filter change, in time linear in the rows plus
+//! the pixels, using per-pixel-row difference arrays so a long bar costs O(1), not O(width).
+
+use super::model::{flag, WaterfallModel};
+
+/// An RGBA image, row-major, 4 bytes per pixel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    pub width: usize,
+    pub height: usize,
+    pub rgba: Vec<u8>,
+}
+
+/// Renders `rows` of `m` into `width × height` pixels. `dim` (by position), when given,
+/// marks rows drawn faintly (non-matches of a filter). `background` is 0xRRGGBB.
+pub fn render(
+    m: &WaterfallModel,
+    rows: &[u32],
+    dim: Option<&[bool]>,
+    width: usize,
+    height: usize,
+    background: u32,
+    error_color: u32,
+) -> Image {
+    let (w, h) = (width.max(1), height.max(1));
+    let stride = w + 1;
+    // Per pixel: summed weight and weighted colour channels.
+    let mut weight = vec![0f32; stride * h];
+    let mut red = vec![0f32; stride * h];
+    let mut green = vec![0f32; stride * h];
+    let mut blue = vec![0f32; stride * h];
+    let total = m.trace_duration_us.max(1) as f64;
+    let n = rows.len().max(1) as f64;
+    for (i, &pos) in rows.iter().enumerate() {
+        let k = pos as usize;
+        let y = ((i as f64 / n) * h as f64) as usize;
+        let y = y.min(h - 1);
+        let x0 = ((m.start[k] as f64 / total) * w as f64)
+            .floor()
+            .clamp(0.0, (w - 1) as f64) as usize;
+        let x1 = ((m.end(k) as f64 / total) * w as f64)
+            .ceil()
+            .clamp((x0 + 1) as f64, w as f64) as usize;
+        let faint = dim.is_some_and(|d| d.get(k).copied().unwrap_or(false));
+        let wgt = if faint { 0.15 } else { 1.0 };
+        let c = if m.flags[k] & flag::ERROR != 0 {
+            error_color
+        } else {
+            m.label_color
+                .get(m.service[k] as usize)
+                .copied()
+                .unwrap_or(0x888888)
+        };
+        let base = y * stride;
+        for (arr, v) in [
+            (&mut weight, 1.0),
+            (&mut red, f32::from(((c >> 16) & 0xff) as u8)),
+            (&mut green, f32::from(((c >> 8) & 0xff) as u8)),
+            (&mut blue, f32::from((c & 0xff) as u8)),
+        ] {
+            arr[base + x0] += v * wgt;
+            arr[base + x1] -= v * wgt;
+        }
+    }
+    // Rows per pixel row: how much "ink" a full pixel represents.
+    let per_pixel_row = (n / h as f64).max(1.0) as f32;
+    let bg = [
+        ((background >> 16) & 0xff) as f32,
+        ((background >> 8) & 0xff) as f32,
+        (background & 0xff) as f32,
+    ];
+    let mut rgba = vec![0u8; w * h * 4];
+    for y in 0..h {
+        let (mut sw, mut sr, mut sg, mut sb) = (0f32, 0f32, 0f32, 0f32);
+        for x in 0..w {
+            let i = y * stride + x;
+            sw += weight[i];
+            sr += red[i];
+            sg += green[i];
+            sb += blue[i];
+            let o = (y * w + x) * 4;
+            let (r, g, b) = if sw > 1e-3 {
+                // Coverage: at least clearly visible for one row, saturating when full.
+                let alpha = (0.35 + 0.65 * (sw / per_pixel_row).min(1.0)).min(1.0);
+                (
+                    bg[0] + (sr / sw - bg[0]) * alpha,
+                    bg[1] + (sg / sw - bg[1]) * alpha,
+                    bg[2] + (sb / sw - bg[2]) * alpha,
+                )
+            } else {
+                (bg[0], bg[1], bg[2])
+            };
+            rgba[o] = r.round().clamp(0.0, 255.0) as u8;
+            rgba[o + 1] = g.round().clamp(0.0, 255.0) as u8;
+            rgba[o + 2] = b.round().clamp(0.0, 255.0) as u8;
+            rgba[o + 3] = 255;
+        }
+    }
+    Image {
+        width: w,
+        height: h,
+        rgba,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::waterfall::visible_rows;
+
+    fn model(n: u32) -> WaterfallModel {
+        WaterfallModel {
+            span: (0..n).collect(),
+            subtree: vec![1; n as usize],
+            depth: vec![0; n as usize],
+            // Row i covers the i-th n-th of the trace: a diagonal.
+            start: (0..n).map(|i| i64::from(i) * 10).collect(),
+            duration: vec![10; n as usize],
+            service: vec![0; n as usize],
+            name: vec![0; n as usize],
+            flags: vec![0; n as usize],
+            labels: vec!["svc".into()],
+            label_color: vec![0xff0000],
+            trace_start_us: 0,
+            trace_duration_us: i64::from(n) * 10,
+            ..WaterfallModel::default()
+        }
+    }
+
+    fn px(img: &Image, x: usize, y: usize) -> [u8; 3] {
+        let o = (y * img.width + x) * 4;
+        [img.rgba[o], img.rgba[o + 1], img.rgba[o + 2]]
+    }
+
+    #[test]
+    fn a_diagonal_trace_draws_a_diagonal() {
+        let m = model(100);
+        let rows = visible_rows(&m, &[]);
+        let img = render(&m, &rows, None, 10, 10, 0xffffff, 0x000000);
+        for i in 0..10 {
+            assert_eq!(px(&img, i, i), [255, 0, 0], "diagonal pixel {i}");
+            if i > 0 {
+                assert_eq!(px(&img, i - 1, i), [255, 255, 255], "off-diagonal {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_million_rows_fit_in_a_small_image() {
+        let m = model(1_000_000);
+        let rows = visible_rows(&m, &[]);
+        let img = render(&m, &rows, None, 300, 60, 0xffffff, 0);
+        assert_eq!(img.rgba.len(), 300 * 60 * 4);
+        // Each pixel row holds ~16,667 rows spread over 5 columns: partly covered, red.
+        for (x, y) in [(0, 0), (150, 30), (299, 59)] {
+            let [r, g, b] = px(&img, x, y);
+            assert!(r == 255 && g < 160 && g == b, "({x},{y}) = {r},{g},{b}");
+        }
+        assert_eq!(px(&img, 299, 0), [255, 255, 255]);
+    }
+
+    #[test]
+    fn dimmed_rows_are_fainter() {
+        let m = model(10);
+        let rows = visible_rows(&m, &[]);
+        let dim = vec![true; 10];
+        let img = render(&m, &rows, Some(&dim), 10, 10, 0xffffff, 0);
+        let [r, g, _] = px(&img, 0, 0);
+        assert_eq!(r, 255);
+        assert!(g > 100, "dimmed red is pale: {g}");
+    }
+}
