@@ -213,7 +213,9 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         _ => return None,
     };
     let micros = value * scale;
-    (0.0..9e18).contains(&micros).then_some(micros.round() as i64)
+    (0.0..9e18)
+        .contains(&micros)
+        .then_some(micros.round() as i64)
 }
 
 fn contains(haystack: &str, needle_lower: &str) -> bool {
