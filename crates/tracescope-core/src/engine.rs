@@ -9,7 +9,6 @@ use crate::derive::{derive, DeriveOptions, Derived};
 use crate::filter::{Filter, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
-use crate::layout::rows::by_position;
 use crate::layout::time_axis::format_duration;
 use crate::model::{Endpoint, SpanIdx};
 
@@ -115,8 +114,22 @@ impl Engine {
         if filter.is_empty() {
             return Ok(Vec::new());
         }
-        let m = WaterfallModel::from_derived(d);
-        Ok(by_position(&m, &filter.apply(d, &[])))
+        let critical = if filter.terms.contains(&crate::filter::Term::Critical) {
+            let mut on = vec![false; d.trace.spans.len()];
+            for seg in d.critical_path() {
+                on[seg.span.get()] = true;
+            }
+            on
+        } else {
+            Vec::new()
+        };
+        let by_span = filter.apply(d, &critical);
+        // Positions are the tree's preorder, as in the model.
+        Ok(d.tree
+            .preorder
+            .iter()
+            .map(|s| by_span.get(s.get()).copied().unwrap_or(false))
+            .collect())
     }
 
     pub fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
@@ -238,6 +251,8 @@ mod tests {
         assert_eq!(e.filter(0, "is:error").expect("valid"), vec![false, true]);
         assert!(e.filter(0, "").expect("valid").is_empty());
         assert!(e.filter(0, "dur>x").is_err());
+        let critical = e.filter(0, "is:critical").expect("valid");
+        assert!(critical[0], "the root is on the critical path");
         let d = e.span_detail(0, 1).expect("span 1");
         assert_eq!(d.parent_id.as_deref(), Some("0000000000000001"));
         assert_eq!(d.tags.first().map(|t| t.0.as_str()), Some("a"));
