@@ -104,7 +104,7 @@ pub fn App() -> impl IntoView {
                     view! { <TraceView/> }.into_any()
                 }}
             </main>
-            <div class="drop-hint">"Drop a Zipkin v2 JSON file to open it"</div>
+            <div class="drop-hint">"Drop a trace file to open it (Zipkin v1/v2, Jaeger or OTLP JSON)"</div>
         </div>
     }
 }

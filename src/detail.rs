@@ -91,6 +91,19 @@ fn render(d: SpanDetail) -> impl IntoView {
         .iter()
         .map(|(at, v)| view! { <tr><th>{format!("+{}", format_duration(*at))}</th><td>{v.clone()}</td></tr> })
         .collect_view();
+    let links = d
+        .links
+        .iter()
+        .map(|l| {
+            let attrs = l.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+            view! { <tr><th>{l.kind.clone()}</th><td class="mono">{format!("{} / {}", l.trace_id, l.span_id)}" "{attrs}</td></tr> }
+        })
+        .collect_view();
+    let resource = d
+        .resource
+        .iter()
+        .map(|(k, v)| view! { <tr><th class="mono">{k.clone()}</th><td>{v.clone()}</td></tr> })
+        .collect_view();
     let warnings = d
         .warnings
         .iter()
@@ -110,6 +123,8 @@ fn render(d: SpanDetail) -> impl IntoView {
             <tr><th>"Duration"</th><td>{format_duration(d.duration_us)}</td></tr>
             <tr><th>"Self time"</th><td>{format_duration(d.self_time_us)}</td></tr>
             <tr><th>"Children"</th><td>{d.child_count}</td></tr>
+            {d.status.clone().map(|st| view! { <tr><th>"Status"</th><td>{st}</td></tr> })}
+            {d.scope.clone().map(|sc| view! { <tr><th>"Scope"</th><td>{sc}</td></tr> })}
             {(d.skew_delta_us != 0).then(|| view! {
                 <tr><th>"Clock skew"</th><td data-testid="skew-note">{format!("moved {} by skew correction", format_duration(d.skew_delta_us))}</td></tr>
             })}
@@ -119,6 +134,14 @@ fn render(d: SpanDetail) -> impl IntoView {
         {(!d.annotations.is_empty()).then(|| view! {
             <h4>{format!("Annotations ({})", d.annotations.len())}</h4>
             <table class="kv">{annotations}</table>
+        })}
+        {(!d.links.is_empty()).then(|| view! {
+            <h4>{format!("Links ({})", d.links.len())}</h4>
+            <table class="kv" data-testid="span-links">{links}</table>
+        })}
+        {(!d.resource.is_empty()).then(|| view! {
+            <h4>"Resource"</h4>
+            <table class="kv">{resource}</table>
         })}
         {(!d.warnings.is_empty()).then(|| view! {
             <h4>"Warnings"</h4>

@@ -62,9 +62,26 @@ pub struct SpanDetail {
     pub tags: Vec<(String, String)>,
     /// Annotations: offset from the span start (µs) and value.
     pub annotations: Vec<(i64, String)>,
+    /// Links and references: kind, trace id, span id, attributes as `key=value`.
+    pub links: Vec<LinkDetail>,
+    /// OTLP-style status (`OK`, `ERROR` with its message), when the source had one.
+    pub status: Option<String>,
+    /// Attributes of the resource (OTLP) or process (Jaeger) that reported the span.
+    pub resource: Vec<(String, String)>,
+    /// Instrumentation scope name and version.
+    pub scope: Option<String>,
     /// Warnings the derivation recorded for this span.
     pub warnings: Vec<String>,
     pub child_count: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinkDetail {
+    /// `CHILD_OF`, `FOLLOWS_FROM` or `LINK`.
+    pub kind: String,
+    pub trace_id: String,
+    pub span_id: String,
+    pub attributes: Vec<(String, String)>,
 }
 
 pub struct Engine {
@@ -156,6 +173,59 @@ impl Engine {
             .map(|t| (d.trace.str(t.key).to_string(), t.value.to_string()))
             .collect();
         tags.sort();
+        let kv = |tags: &[crate::model::Tag]| -> Vec<(String, String)> {
+            tags.iter()
+                .map(|t| (d.trace.str(t.key).to_string(), t.value.to_string()))
+                .collect()
+        };
+        let links = s
+            .links
+            .iter()
+            .map(|l| {
+                let kind = match l.kind {
+                    crate::model::LinkKind::ChildOf => "CHILD_OF",
+                    crate::model::LinkKind::FollowsFrom => "FOLLOWS_FROM",
+                    crate::model::LinkKind::Link => "LINK",
+                };
+                LinkDetail {
+                    kind: kind.to_string(),
+                    trace_id: l.trace_id.display(strings).to_string(),
+                    span_id: l.span_id.display(strings).to_string(),
+                    attributes: kv(&l.attributes),
+                }
+            })
+            .collect();
+        let status = match s.status.code {
+            crate::model::StatusCode::Unset => None,
+            code => {
+                let msg = d.trace.str(s.status.message);
+                let name = if code == crate::model::StatusCode::Ok {
+                    "OK"
+                } else {
+                    "ERROR"
+                };
+                Some(if msg.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name}: {msg}")
+                })
+            }
+        };
+        let mut resource = d
+            .trace
+            .resource_of(s)
+            .map(|r| kv(&r.attributes))
+            .unwrap_or_default();
+        resource.sort();
+        let scope = d.trace.scope_of(s).map(|sc| {
+            let name = d.trace.str(sc.name);
+            let version = d.trace.str(sc.version);
+            if version.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} {version}")
+            }
+        });
         let start = d.tree.start[k];
         Some(SpanDetail {
             span,
@@ -178,8 +248,18 @@ impl Engine {
             annotations: s
                 .annotations
                 .iter()
-                .map(|a| (a.at.0 - start, a.value.to_string()))
+                .map(|a| {
+                    let mut text = a.value.to_string();
+                    for t in a.attributes.iter() {
+                        text.push_str(&format!(" {}={}", d.trace.str(t.key), t.value));
+                    }
+                    (a.at.0 - start, text)
+                })
                 .collect(),
+            links,
+            status,
+            resource,
+            scope,
             warnings: d
                 .warnings
                 .iter()
