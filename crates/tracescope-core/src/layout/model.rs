@@ -73,6 +73,23 @@ impl WaterfallModel {
             }
             *slot
         };
+        // Services of this trace get colours distinct from each other.
+        let mut service_labels: Vec<u32> = d
+            .trace
+            .spans
+            .iter()
+            .map(|sp| label(&mut m, sp.service))
+            .collect();
+        service_labels.sort_unstable();
+        service_labels.dedup();
+        let names: Vec<&str> = service_labels
+            .iter()
+            .map(|&l| m.labels[l as usize].as_str())
+            .collect();
+        let colors = crate::layout::color::distinct_service_colors(&names);
+        for (l, c) in service_labels.iter().zip(colors) {
+            m.label_color[*l as usize] = c;
+        }
         let self_times = d.self_times();
         let mut pos_of = vec![0u32; d.trace.spans.len()];
         for (pos, &SpanIdx(s)) in d.tree.preorder.iter().enumerate() {
