@@ -93,6 +93,21 @@ impl Theme {
     };
 }
 
+/// `#rrggbb` for canvas fill styles.
+pub fn css(color: u32) -> String {
+    format!("#{:06x}", color & 0xff_ffff)
+}
+
+/// `a` moved `t` (0..1) of the way towards `b`, per channel.
+pub fn mix(a: u32, b: u32, t: f32) -> u32 {
+    let ch = |shift: u32| {
+        let x = ((a >> shift) & 0xff) as f32;
+        let y = ((b >> shift) & 0xff) as f32;
+        ((x + (y - x) * t).round().clamp(0.0, 255.0) as u32) << shift
+    };
+    ch(16) | ch(8) | ch(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,19 +128,4 @@ mod tests {
         back.reverse();
         assert_eq!(back, colors);
     }
-}
-
-/// `#rrggbb` for canvas fill styles.
-pub fn css(color: u32) -> String {
-    format!("#{:06x}", color & 0xff_ffff)
-}
-
-/// `a` moved `t` (0..1) of the way towards `b`, per channel.
-pub fn mix(a: u32, b: u32, t: f32) -> u32 {
-    let ch = |shift: u32| {
-        let x = ((a >> shift) & 0xff) as f32;
-        let y = ((b >> shift) & 0xff) as f32;
-        ((x + (y - x) * t).round().clamp(0.0, 255.0) as u32) << shift
-    };
-    ch(16) | ch(8) | ch(0)
 }
