@@ -81,7 +81,15 @@ pub struct Imported {
 
 /// Detects the format of `bytes` and converts them into traces.
 pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
-    let format = detect(bytes)?;
+    import_as(detect(bytes)?, bytes)
+}
+
+/// Converts `bytes` as `format`, without looking at what they seem to be: for a caller who
+/// knows the format, and for fuzzing one adapter at a time.
+pub fn import_as(format: Format, bytes: &[u8]) -> Result<Imported, ImportError> {
+    if skip_bom_and_ws(bytes).is_empty() {
+        return Err(ImportError::Empty);
+    }
     let spans_and_strings = match format {
         Format::ZipkinV2 => zipkin_v2::parse(bytes)?,
         other => return Err(ImportError::Unsupported { format: other }),

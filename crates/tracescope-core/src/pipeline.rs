@@ -1,0 +1,149 @@
+//! The whole pipeline as named stages, for the tools that look at one stage at a time:
+//! benchmarks (a time per stage), fuzzing and snapshot tests. [`crate::derive::derive`] stays the
+//! way the app runs it; this module runs the same steps one by one, and a test checks that
+//! both agree.
+//!
+//! A new derivation is one more entry in [`DERIVE_STAGES`] (plus its field in [`Work`]):
+//! every benchmark table, fuzz target and snapshot test picks it up from there.
+
+use crate::derive::{clean, Derived, SpanTree, Summary, Warning};
+use crate::import::{import, ImportError, Imported};
+use crate::layout::waterfall::{scene, visible_rows, Scene, Viewport};
+use crate::model::Trace;
+
+/// The first stage: bytes to traces.
+pub const IMPORT_STAGE: &str = "import";
+
+/// One step of the derivation, in pipeline order.
+pub struct Stage {
+    pub name: &'static str,
+    pub run: fn(&mut Work),
+}
+
+/// The derivation, step by step. Stages still being written slot in as one line each,
+/// where they run in [`crate::derive::derive`]:
+/// `Stage { name: "skew", run: correct_skew }`,
+/// `Stage { name: "critical path+stats", run: critical_path_and_stats }`.
+pub const DERIVE_STAGES: &[Stage] = &[
+    Stage {
+        name: "clean+tree",
+        run: clean_and_tree,
+    },
+    Stage {
+        name: "summary",
+        run: summarize,
+    },
+];
+
+/// What the derivation stages have computed so far for one trace.
+pub struct Work {
+    /// The trace as imported, then as cleaned.
+    pub trace: Trace,
+    pub warnings: Vec<Warning>,
+    pub tree: Option<SpanTree>,
+    pub summary: Option<Summary>,
+}
+
+impl Work {
+    pub fn new(trace: Trace) -> Work {
+        Work {
+            trace,
+            warnings: Vec::new(),
+            tree: None,
+            summary: None,
+        }
+    }
+
+    /// The finished derivation, or `None` if a stage was skipped.
+    pub fn into_derived(self) -> Option<Derived> {
+        Some(Derived {
+            trace: self.trace,
+            tree: self.tree?,
+            summary: self.summary?,
+            warnings: self.warnings,
+        })
+    }
+}
+
+fn clean_and_tree(w: &mut Work) {
+    let empty = Trace {
+        id: w.trace.id,
+        spans: Vec::new(),
+        strings: w.trace.strings.clone(),
+    };
+    let (trace, mut warnings) = clean::clean(std::mem::replace(&mut w.trace, empty));
+    let tree = SpanTree::build(&trace, &mut warnings);
+    w.trace = trace;
+    w.warnings.append(&mut warnings);
+    w.tree = Some(tree);
+}
+
+fn summarize(w: &mut Work) {
+    if let Some(tree) = &w.tree {
+        w.summary = Some(Summary::of(&w.trace, tree));
+    }
+}
+
+/// Runs every derivation stage; the same result as [`crate::derive::derive`].
+pub fn derive_staged(trace: Trace) -> Derived {
+    let mut work = Work::new(trace);
+    for stage in DERIVE_STAGES {
+        (stage.run)(&mut work);
+    }
+    // Not about the input: DERIVE_STAGES is a constant, and its tests run every stage.
+    work.into_derived()
+        .expect("DERIVE_STAGES fills every field of Derived")
+}
+
+/// The view-model stage: the rows of a waterfall and the scene for `viewport`.
+pub fn layout(d: &Derived, viewport: &Viewport) -> (Vec<crate::model::SpanIdx>, Scene) {
+    let rows = visible_rows(d, &[]);
+    let s = scene(d, &rows, &[], viewport);
+    (rows, s)
+}
+
+/// Bytes to laid-out scenes, every stage: what the fuzzers and the regression tests run.
+/// Returns the import error, if any; anything else must not fail (and must not panic).
+pub fn run_all(bytes: &[u8], width: f32, height: f32) -> Result<Vec<Scene>, ImportError> {
+    let Imported { traces, .. } = import(bytes)?;
+    Ok(traces
+        .into_iter()
+        .map(|t| {
+            let d = derive_staged(t);
+            let vp = Viewport::fit(&d, width, height);
+            layout(&d, &vp).1
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staged_derivation_equals_derive() {
+        let input = br#"[
+          {"traceId":"a","id":"1","kind":"CLIENT","timestamp":10,"duration":100,"localEndpoint":{"serviceName":"web"}},
+          {"traceId":"a","id":"1","kind":"SERVER","timestamp":20,"duration":50,"localEndpoint":{"serviceName":"api"}},
+          {"traceId":"a","id":"2","parentId":"1","timestamp":30,"localEndpoint":{"serviceName":"api"}},
+          {"traceId":"a","id":"3","parentId":"9","localEndpoint":{"serviceName":"db"}}
+        ]"#;
+        let trace = || import(input).expect("valid").traces.remove(0);
+        let a = crate::derive::derive(trace());
+        let b = derive_staged(trace());
+        assert_eq!(a.trace.spans, b.trace.spans);
+        assert_eq!(a.tree.preorder, b.tree.preorder);
+        assert_eq!(a.tree.start, b.tree.start);
+        assert_eq!(a.summary, b.summary);
+        assert_eq!(a.warnings, b.warnings);
+    }
+
+    #[test]
+    fn run_all_lays_out_each_trace() {
+        let input = br#"[[{"traceId":"a","id":"1","timestamp":1,"duration":2}],
+                         [{"traceId":"b","id":"1","timestamp":1,"duration":2}]]"#;
+        let scenes = run_all(input, 800.0, 600.0).expect("valid");
+        assert_eq!(scenes.len(), 2);
+        assert!(scenes.iter().all(|s| s.len() == 1));
+    }
+}
