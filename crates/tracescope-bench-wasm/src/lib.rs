@@ -98,3 +98,13 @@ impl Report {
         markdown(title, &self.rows)
     }
 }
+
+/// `10000,100000,1m` → span counts (the same parser as `tracescope bench --sizes`).
+#[wasm_bindgen(js_name = parseSizes)]
+pub fn parse_sizes_js(text: &str) -> Result<Vec<u32>, JsError> {
+    tracescope_bench::parse_sizes(text)
+        .map_err(|e| JsError::new(&e))?
+        .into_iter()
+        .map(|n| u32::try_from(n).map_err(|_| JsError::new(&format!("{n} spans is too many"))))
+        .collect()
+}

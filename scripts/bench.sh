@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The pipeline benchmark, native and wasm, on the same synthetic Zipkin v2 traces:
+#   scripts/bench.sh [--sizes 10000,100000,1000000] [--runs N]
+# Prints a markdown table for each, then wasm time / native time per size. Both are built
+# with the `perf` profile (opt-level 3; the release profile is tuned for bundle size). The
+# wasm build runs in Node, timed with performance.now() around each stage call.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+target=${CARGO_TARGET_DIR:-target}
+pkg=bench-out/wasm-pkg
+
+echo "[bench] building (native and wasm32, perf profile)" >&2
+cargo build --quiet --profile perf -p tracescope-cli
+cargo build --quiet --profile perf --target wasm32-unknown-unknown -p tracescope-bench-wasm
+wasm-bindgen --target nodejs --out-dir "$pkg" \
+  "$target/wasm32-unknown-unknown/perf/tracescope_bench_wasm.wasm"
+
+native=$("$target/perf/tracescope" bench "$@")
+wasm=$(node crates/tracescope-bench-wasm/bench.mjs "$pkg" "$@")
+printf '%s\n\n%s\n\n' "$native" "$wasm"
+
+# The "total ms" column of each table, side by side.
+totals() {
+  awk -F'|' '/\| spans \|/ { for (i = 1; i <= NF; i++) if ($i ~ /total ms/) col = i; next }
+             col && /^\| [0-9]/ { gsub(/ /, "", $2); gsub(/ /, "", $col); print $2, $col }'
+}
+echo "| spans | native total ms | wasm total ms | wasm / native |"
+echo "|---:|---:|---:|---:|"
+paste -d' ' <(printf '%s\n' "$native" | totals) <(printf '%s\n' "$wasm" | totals) |
+  awk '{ printf "| %s | %s | %s | %.2f× |\n", $1, $2, $4, ($2 > 0 ? $4 / $2 : 0) }'
