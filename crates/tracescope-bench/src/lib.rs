@@ -106,7 +106,7 @@ pub fn median_per_stage(runs: &[Vec<f64>]) -> Vec<f64> {
             v.sort_by(f64::total_cmp);
             match v.len() {
                 0 => 0.0,
-                n if n % 2 == 1 => v[n / 2],
+                n if !n.is_multiple_of(2) => v[n / 2],
                 n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
             }
         })
@@ -167,7 +167,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

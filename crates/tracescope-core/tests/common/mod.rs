@@ -61,6 +61,9 @@ pub fn all_fixtures() -> Vec<(String, PathBuf)> {
     out
 }
 
+/// Service, ipv4, ipv6, port.
+pub type EndpointView = (String, Option<String>, Option<String>, Option<u16>);
+
 /// A span with every string resolved, for comparing spans of differently interned traces.
 /// Empty endpoints and empty addresses count as absent, as in Zipkin.
 #[derive(Debug, PartialEq)]
@@ -73,8 +76,8 @@ pub struct SpanView {
     pub kind: &'static str,
     pub start: Option<i64>,
     pub duration: Option<i64>,
-    pub local: Option<(String, Option<String>, Option<String>, Option<u16>)>,
-    pub remote: Option<(String, Option<String>, Option<String>, Option<u16>)>,
+    pub local: Option<EndpointView>,
+    pub remote: Option<EndpointView>,
     pub tags: Vec<(String, String)>,
     pub annotations: Vec<(i64, String)>,
     pub shared: bool,
