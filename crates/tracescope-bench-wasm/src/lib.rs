@@ -2,7 +2,9 @@
 //! times each call with `performance.now()`; the work per call and the table are the same
 //! as natively (`tracescope_bench`).
 
-use tracescope_bench::{input, markdown, median_per_stage, stage_names, CountingAlloc, Row, Run};
+use tracescope_bench::{
+    input, markdown, median, median_per_stage, stage_names, CountingAlloc, Row, Run,
+};
 use wasm_bindgen::prelude::*;
 
 /// Counts heap use in linear memory (peak heap per input size).
@@ -24,6 +26,7 @@ pub struct Bench {
     before: usize,
     peak: Option<usize>,
     times: Vec<Vec<f64>>,
+    cpu: Vec<f64>,
 }
 
 #[wasm_bindgen]
@@ -39,6 +42,7 @@ impl Bench {
             before: 0,
             peak: None,
             times: Vec::new(),
+            cpu: Vec::new(),
         }
     }
 
@@ -61,8 +65,12 @@ impl Bench {
             .map_err(|e| JsError::new(&e.to_string()))
     }
 
-    /// Ends a run with the stage times JavaScript measured, in milliseconds.
-    pub fn finish(&mut self, stage_ms: Vec<f64>) {
+    /// Ends a run with the stage times JavaScript measured, in milliseconds, and the
+    /// process CPU time over all stages (`process.cpuUsage()`; negative if unknown).
+    pub fn finish(&mut self, stage_ms: Vec<f64>, cpu_ms: f64) {
+        if cpu_ms >= 0.0 {
+            self.cpu.push(cpu_ms);
+        }
         let held = CountingAlloc::peak().saturating_sub(self.before) + self.input.len();
         self.peak.get_or_insert(held);
         self.times.push(stage_ms);
@@ -91,6 +99,7 @@ impl Report {
             input_bytes: bench.input.len(),
             stage_ms: median_per_stage(&bench.times),
             peak_heap_bytes: bench.peak,
+            cpu_ms: (!bench.cpu.is_empty()).then(|| median(bench.cpu.clone())),
         });
     }
 

@@ -89,6 +89,9 @@ pub struct Row {
     pub stage_ms: Vec<f64>,
     /// Most heap in use during the run, the input included; `None` where not measured.
     pub peak_heap_bytes: Option<usize>,
+    /// CPU time of all stages (median over runs), where the platform tells it. Far below
+    /// the total wall time means that the machine was busy with something else.
+    pub cpu_ms: Option<f64>,
 }
 
 impl Row {
@@ -101,16 +104,25 @@ impl Row {
 pub fn median_per_stage(runs: &[Vec<f64>]) -> Vec<f64> {
     let stages = runs.first().map_or(0, Vec::len);
     (0..stages)
-        .map(|i| {
-            let mut v: Vec<f64> = runs.iter().filter_map(|r| r.get(i).copied()).collect();
-            v.sort_by(f64::total_cmp);
-            match v.len() {
-                0 => 0.0,
-                n if !n.is_multiple_of(2) => v[n / 2],
-                n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
-            }
-        })
+        .map(|i| median(runs.iter().filter_map(|r| r.get(i).copied()).collect()))
         .collect()
+}
+
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if !n.is_multiple_of(2) => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// CPU time of the calling thread in milliseconds, from Linux's scheduler statistics
+/// (nanosecond resolution); `None` elsewhere.
+pub fn thread_cpu_ms() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e6)
 }
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -126,8 +138,8 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
         let _ = write!(header, " {n} ms |");
         rule.push_str("---:|");
     }
-    header.push_str(" total ms | peak heap MB | peak / input |");
-    rule.push_str("---:|---:|---:|");
+    header.push_str(" total ms | total CPU ms | peak heap MB | peak / input |");
+    rule.push_str("---:|---:|---:|---:|");
     let _ = writeln!(out, "{header}\n{rule}");
     for r in rows {
         let mut line = format!(
@@ -139,6 +151,12 @@ pub fn markdown(title: &str, rows: &[Row]) -> String {
             let _ = write!(line, " {} |", fmt_ms(*ms));
         }
         let _ = write!(line, " {} |", fmt_ms(r.total_ms()));
+        match r.cpu_ms {
+            Some(ms) => {
+                let _ = write!(line, " {} |", fmt_ms(ms));
+            }
+            None => line.push_str(" – |"),
+        }
         match r.peak_heap_bytes {
             Some(peak) => {
                 let _ = write!(
@@ -233,10 +251,11 @@ mod tests {
             input_bytes: 300 * 1024 * 1024,
             stage_ms: vec![1.0; stage_names().len()],
             peak_heap_bytes: Some(600 * 1024 * 1024),
+            cpu_ms: None,
         };
         let table = markdown("t", &[row]);
         assert!(table.contains("| 1,000,000 | 300.0 |"), "{table}");
-        assert!(table.contains("| 600.0 | 2.00× |"), "{table}");
+        assert!(table.contains("| – | 600.0 | 2.00× |"), "{table}");
         assert!(table.contains("| import ms | clean+tree ms |"), "{table}");
     }
 }

@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use tracescope_bench::{
-    input, markdown, median_per_stage, parse_sizes, CountingAlloc, Row, Run, DEFAULT_SIZES,
+    input, markdown, median, median_per_stage, parse_sizes, thread_cpu_ms, CountingAlloc, Row, Run,
+    DEFAULT_SIZES,
 };
 
 use crate::{write_stdout, Failure};
@@ -55,12 +56,14 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
 fn measure(spans: usize, runs: usize) -> Result<Row, Failure> {
     let bytes = input(spans);
     let mut times = Vec::with_capacity(runs);
+    let mut cpu = Vec::with_capacity(runs);
     let mut peak = None;
     for _ in 0..runs {
         let before = CountingAlloc::current();
         CountingAlloc::reset_peak();
         let mut stage_ms = Vec::new();
         let mut run = Run::new();
+        let cpu_before = thread_cpu_ms();
         loop {
             let t = Instant::now();
             let more = run
@@ -70,6 +73,9 @@ fn measure(spans: usize, runs: usize) -> Result<Row, Failure> {
                 break;
             }
             stage_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        if let (Some(a), Some(b)) = (cpu_before, thread_cpu_ms()) {
+            cpu.push(b - a);
         }
         if run.span_count() == 0 {
             return Err(Failure::Input("synthetic input gave no spans".into()));
@@ -85,5 +91,6 @@ fn measure(spans: usize, runs: usize) -> Result<Row, Failure> {
         input_bytes: bytes.len(),
         stage_ms: median_per_stage(&times),
         peak_heap_bytes: peak,
+        cpu_ms: (!cpu.is_empty()).then(|| median(cpu)),
     })
 }
