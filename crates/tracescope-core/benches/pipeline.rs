@@ -6,7 +6,7 @@
 //! `cargo bench -p tracescope-core --bench pipeline -- pipeline/10000`. A derivation stage
 //! added to `DERIVE_STAGES` is benchmarked here with nothing to change in this file.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
 use tracescope_core::import::import;
@@ -52,6 +52,8 @@ fn pipeline(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("pipeline/{spans}"));
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.sample_size(10);
+        // One iteration per sample: these take milliseconds to seconds each.
+        g.sampling_mode(SamplingMode::Flat);
         if spans >= 100_000 {
             g.measurement_time(Duration::from_secs(20));
             g.warm_up_time(Duration::from_secs(1));

@@ -37,31 +37,45 @@ impl SpanTree {
         let idx = |i: usize| SpanIdx(u32::try_from(i).unwrap_or(NONE));
 
         // Children of a shared RPC hang under its server half; the server half under the client.
-        let mut by_id: HashMap<SpanId, u32> = HashMap::with_capacity(n);
-        let mut client_half: HashMap<SpanId, u32> = HashMap::new();
+        // One map, one lookup per span: for each id, the span its children hang under
+        // (the last shared half, else the first span) and its first unshared (client) half.
+        #[derive(Clone, Copy)]
+        struct Halves {
+            parent_of_children: u32,
+            client: u32,
+        }
+        let mut by_id: HashMap<SpanId, Halves> = HashMap::with_capacity(n);
         for (i, s) in spans.iter().enumerate() {
             let i = i as u32;
+            let h = by_id.entry(s.id).or_insert(Halves {
+                parent_of_children: NONE,
+                client: NONE,
+            });
             if s.shared {
-                by_id.insert(s.id, i);
+                h.parent_of_children = i;
             } else {
-                by_id.entry(s.id).or_insert(i);
-                client_half.entry(s.id).or_insert(i);
+                if h.parent_of_children == NONE {
+                    h.parent_of_children = i;
+                }
+                if h.client == NONE {
+                    h.client = i;
+                }
             }
         }
         let mut parent = vec![NONE; n];
         for (i, s) in spans.iter().enumerate() {
             let me = i as u32;
             if s.shared {
-                if let Some(&c) = client_half.get(&s.id) {
-                    if c != me {
+                if let Some(c) = by_id.get(&s.id).map(|h| h.client) {
+                    if c != NONE && c != me {
                         parent[i] = c;
                         continue;
                     }
                 }
             }
             let Some(pid) = s.parent_id else { continue };
-            match by_id.get(&pid) {
-                Some(&p) if p != me => parent[i] = p,
+            match by_id.get(&pid).map(|h| h.parent_of_children) {
+                Some(p) if p != me => parent[i] = p,
                 Some(_) => warnings.push(Warning {
                     kind: WarningKind::CycleBroken,
                     span: Some(idx(i)),

@@ -155,6 +155,22 @@ fn group_by_trace(spans: Vec<Span>, strings: Strings) -> Vec<Trace> {
     }
     let key_of = |id: &TraceId| id.low().map_or(Key::Other(*id), Key::Low);
 
+    // One trace (the usual file): no regrouping, no copy of the spans.
+    if let Some(first) = spans.first().map(|s| key_of(&s.trace_id)) {
+        if spans.iter().all(|s| key_of(&s.trace_id) == first) {
+            // As below: the last 128-bit form of the id, else the first id.
+            let id = spans
+                .iter()
+                .map(|s| s.trace_id)
+                .rfind(|id| matches!(id, TraceId::Hex { wide: true, .. }))
+                .unwrap_or(spans[0].trace_id);
+            return vec![Trace {
+                id,
+                spans,
+                strings: Arc::new(strings),
+            }];
+        }
+    }
     let mut index: HashMap<Key, usize> = HashMap::new();
     let mut groups: Vec<(TraceId, Vec<Span>)> = Vec::new();
     for span in spans {

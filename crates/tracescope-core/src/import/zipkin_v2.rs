@@ -2,7 +2,9 @@
 //! Lines of spans.
 
 use std::borrow::Cow;
+use std::fmt;
 
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::position::Position;
@@ -69,6 +71,12 @@ pub(super) fn parse(bytes: &[u8]) -> Result<(Vec<Span>, Strings), ImportError> {
     let mut spans = Vec::new();
     if body.first() == Some(&b'[') {
         let nested = skip_bom_and_ws(&body[1..]).first() == Some(&b'[');
+        if parse_array_fast(body, nested, &mut spans, &mut strings) {
+            return Ok((spans, strings));
+        }
+        // The input is invalid: parse it again, tracking the JSON path, to say where.
+        spans.clear();
+        strings = Strings::default();
         if nested {
             let traces: Vec<Vec<WireSpan>> =
                 parse_with_path(body).map_err(|e| e.shift(bytes, lead))?;
@@ -116,6 +124,78 @@ pub(super) fn parse(bytes: &[u8]) -> Result<(Vec<Span>, Strings), ImportError> {
         }
     }
     Ok((spans, strings))
+}
+
+/// The common case, fast: spans are converted as they are read (no array of wire spans
+/// in between) and no JSON path is tracked. `false` if the input is invalid.
+fn parse_array_fast(
+    body: &[u8],
+    nested: bool,
+    spans: &mut Vec<Span>,
+    strings: &mut Strings,
+) -> bool {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let sink = SpanSink { spans, strings };
+    let parsed = if nested {
+        TraceSink(sink).deserialize(&mut de)
+    } else {
+        sink.deserialize(&mut de)
+    };
+    parsed.and_then(|()| de.end()).is_ok()
+}
+
+/// Reads a JSON array of spans straight into the model.
+struct SpanSink<'s> {
+    spans: &'s mut Vec<Span>,
+    strings: &'s mut Strings,
+}
+
+impl<'de> DeserializeSeed<'de> for SpanSink<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanSink<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of spans")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(w) = seq.next_element::<WireSpan<'de>>()? {
+            self.spans.push(convert(w, self.strings));
+        }
+        Ok(())
+    }
+}
+
+/// Reads a JSON array of arrays of spans (`GET /api/v2/traces`) straight into the model.
+struct TraceSink<'s>(SpanSink<'s>);
+
+impl<'de> DeserializeSeed<'de> for TraceSink<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TraceSink<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of traces")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let SpanSink { spans, strings } = self.0;
+        while seq
+            .next_element_seed(SpanSink {
+                spans: &mut *spans,
+                strings: &mut *strings,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
 }
 
 /// A parse error located relative to the slice that was parsed.
@@ -186,28 +266,24 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
     let local = w.local_endpoint.map(|e| endpoint(e, strings));
     let remote = w.remote_endpoint.map(|e| endpoint(e, strings));
     let mut error = false;
-    let tags: Vec<Tag> = w
-        .tags
-        .map(|t| t.0)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| {
-            error |= k == "error" || (k == "otel.status_code" && v.eq_ignore_ascii_case("ERROR"));
-            Tag {
-                key: strings.intern(&k),
-                value: v.into_owned().into_boxed_str(),
-            }
-        })
-        .collect();
-    let annotations = w
-        .annotations
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| Annotation {
+    let wire_tags = w.tags.map(|t| t.0).unwrap_or_default();
+    // Exactly sized: `collect` would keep the wire list's (twice as large) allocation.
+    let mut tags: Vec<Tag> = Vec::with_capacity(wire_tags.len());
+    for (k, v) in wire_tags {
+        error |= k == "error" || (k == "otel.status_code" && v.eq_ignore_ascii_case("ERROR"));
+        tags.push(Tag {
+            key: strings.intern(&k),
+            value: v.into_owned().into_boxed_str(),
+        });
+    }
+    let wire_annotations = w.annotations.unwrap_or_default();
+    let mut annotations = Vec::with_capacity(wire_annotations.len());
+    for a in wire_annotations {
+        annotations.push(Annotation {
             at: Micros(a.timestamp.0),
             value: a.value.0.into_owned().into_boxed_str(),
-        })
-        .collect();
+        });
+    }
     let name = w.name.map_or(Cow::Borrowed(""), |n| n.0);
     Span {
         trace_id: TraceId::parse(&w.trace_id.0, strings),
