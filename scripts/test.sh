@@ -14,7 +14,8 @@ fi
 export TRACESCOPE_FIXTURES=$fixtures
 
 echo "[test] native tests" >&2
-cargo test --quiet -p tracescope-core -p tracescope-synth -p tracescope-testserver
+cargo test --quiet -p tracescope-core -p tracescope-synth -p tracescope-testserver \
+  -p tracescope-cli -p tracescope-bench
 
 echo "[test] release bundle" >&2
 trunk build --release
