@@ -54,14 +54,21 @@ fn pipeline(c: &mut Criterion) {
         g.sample_size(10);
         // One iteration per sample: these take milliseconds to seconds each.
         g.sampling_mode(SamplingMode::Flat);
-        if spans >= 100_000 {
-            g.measurement_time(Duration::from_secs(20));
-            g.warm_up_time(Duration::from_secs(1));
-        }
+        let (measurement, warm_up) = if spans >= 100_000 {
+            (Duration::from_secs(20), Duration::from_secs(1))
+        } else {
+            (Duration::from_secs(5), Duration::from_secs(3))
+        };
+        g.measurement_time(measurement);
+        g.warm_up_time(warm_up);
 
         g.bench_function(IMPORT_STAGE, |b| {
             b.iter_with_large_drop(|| import(black_box(&bytes)))
         });
+        // Each iteration of a derive stage needs a fresh import first (untimed, but seconds
+        // at 1M spans): one iteration per sample, ten samples, however fast the stage.
+        g.measurement_time(Duration::from_millis(1));
+        g.warm_up_time(Duration::from_millis(1));
         for (i, stage) in DERIVE_STAGES.iter().enumerate() {
             g.bench_function(stage.name, |b| {
                 b.iter_batched(
@@ -76,6 +83,8 @@ fn pipeline(c: &mut Criterion) {
                 )
             });
         }
+        g.measurement_time(measurement);
+        g.warm_up_time(warm_up);
         g.bench_function("total", |b| {
             b.iter_with_large_drop(|| {
                 import(black_box(&bytes))
