@@ -2,21 +2,23 @@
 # The pipeline benchmark, native and wasm, on the same synthetic Zipkin v2 traces:
 #   scripts/bench.sh [--sizes 10000,100000,1000000] [--runs N]
 # Prints a markdown table for each, then wasm time / native time per size. Both are built
-# with the `perf` profile (opt-level 3; the release profile is tuned for bundle size). The
-# wasm build runs in Node, timed with performance.now() around each stage call.
+# with the `perf` profile (opt-level 3) unless BENCH_PROFILE says otherwise:
+# BENCH_PROFILE=release measures what the app ships (opt-level "z", tuned for bundle size).
+# The wasm build runs in Node, timed with performance.now() around each stage call.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 target=${CARGO_TARGET_DIR:-target}
-pkg=bench-out/wasm-pkg
+profile=${BENCH_PROFILE:-perf}
+pkg=bench-out/wasm-pkg-$profile
 
-echo "[bench] building (native and wasm32, perf profile)" >&2
-cargo build --quiet --profile perf -p tracescope-cli
-cargo build --quiet --profile perf --target wasm32-unknown-unknown -p tracescope-bench-wasm
+echo "[bench] building (native and wasm32, $profile profile)" >&2
+cargo build --quiet --profile "$profile" -p tracescope-cli
+cargo build --quiet --profile "$profile" --target wasm32-unknown-unknown -p tracescope-bench-wasm
 wasm-bindgen --target nodejs --out-dir "$pkg" \
-  "$target/wasm32-unknown-unknown/perf/tracescope_bench_wasm.wasm"
+  "$target/wasm32-unknown-unknown/$profile/tracescope_bench_wasm.wasm"
 
-native=$("$target/perf/tracescope" bench "$@")
+native=$("$target/$profile/tracescope" bench "$@")
 wasm=$(node crates/tracescope-bench-wasm/bench.mjs "$pkg" "$@")
 printf '%s\n\n%s\n\n' "$native" "$wasm"
 
