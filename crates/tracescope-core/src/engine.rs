@@ -237,7 +237,7 @@ impl Engine {
             kind: s.kind.as_str().to_string(),
             local_endpoint: endpoint(&s.local),
             remote_endpoint: endpoint(&s.remote),
-            start_offset_us: start - d.summary.start_us,
+            start_offset_us: start.saturating_sub(d.summary.start_us),
             start_us: start,
             duration_us: d.tree.duration[k],
             self_time_us: d.self_times().get(k).copied().unwrap_or(0),
@@ -253,7 +253,7 @@ impl Engine {
                     for t in a.attributes.iter() {
                         text.push_str(&format!(" {}={}", d.trace.str(t.key), t.value));
                     }
-                    (a.at.0 - start, text)
+                    (a.at.0.saturating_sub(start), text)
                 })
                 .collect(),
             links,

@@ -91,6 +91,9 @@ pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
 
 /// Converts `bytes` as the given format, without detection.
 pub fn import_as(bytes: &[u8], format: Format) -> Result<Imported, ImportError> {
+    if skip_bom_and_ws(bytes).is_empty() {
+        return Err(ImportError::Empty);
+    }
     let batch = match format {
         Format::ZipkinV2 => zipkin_v2::parse(bytes)?,
         Format::ZipkinV1 => zipkin_v1::parse(bytes)?,
