@@ -67,6 +67,8 @@ struct ViewState {
     drag: Option<Drag>,
     frame_pending: bool,
     minimap: Option<web_sys::ImageData>,
+    /// A zoom window from the URL, applied once the canvas has a size.
+    pending_window: Option<(f64, f64)>,
 }
 
 impl ViewState {
@@ -190,6 +192,13 @@ pub fn Waterfall(
         drag: None,
         frame_pending: false,
         minimap: None,
+        pending_window: match (
+            crate::url::param("from").and_then(|v| v.parse::<f64>().ok()),
+            crate::url::param("to").and_then(|v| v.parse::<f64>().ok()),
+        ) {
+            (Some(from), Some(to)) => Some((from, to)),
+            _ => None,
+        },
     });
 
     // ---- drawing -------------------------------------------------------------------
@@ -208,11 +217,21 @@ pub fn Waterfall(
         }
         st.try_update_value(|s| {
             s.frame_pending = false;
+            let first_frame = s.vp.is_none();
             let mut vp = s.vp.unwrap_or_else(|| Viewport::fit(&s.m, w, h));
             vp.width = w;
             vp.height = h;
+            if let Some((from, to)) = s.pending_window.take() {
+                vp.set_window(from, to, s.total());
+            }
             let vp = vp.clamped(s.rows.len());
             s.vp = Some(vp);
+            if first_frame {
+                // A selection restored before the first frame could not scroll yet.
+                if let Some(row) = s.selected.and_then(|p| s.row_of(p)) {
+                    s.scroll_to_row(row);
+                }
+            }
             let theme = *s.theme();
             if let Some(ctx) = prepare(&canvas, w, h) {
                 let sc = scene(&s.m, &s.rows, &s.collapsed, &vp);
@@ -239,6 +258,12 @@ pub fn Waterfall(
                 draw_minimap(s, &mini, w, &theme, &vp);
             }
         });
+        if ready.try_get_untracked() == Some(false) {
+            let zoomed_now = st.try_with_value(|s| s.vp.is_some_and(|v| v.is_zoomed(s.total())));
+            if let Some(z) = zoomed_now {
+                zoomed.try_set(z);
+            }
+        }
         ready.try_set(true);
     };
     // One frame scheduler: any number of changes before the next frame cost one draw.
@@ -328,6 +353,7 @@ pub fn Waterfall(
             s.rebuild_rows();
         });
         sync_counts();
+        write_zoom_to_url(st);
         schedule();
     };
     let zoom_reset = move || {
@@ -434,22 +460,8 @@ pub fn Waterfall(
         if let Some(span) = restore_span {
             let pos = st.with_value(|s| s.m.span.iter().position(|&x| x == span));
             if let Some(p) = pos {
-                request_animation_frame(move || select(Some(p as u32)));
+                select(Some(p as u32));
             }
-        }
-        let from = crate::url::param("from").and_then(|v| v.parse::<f64>().ok());
-        let to = crate::url::param("to").and_then(|v| v.parse::<f64>().ok());
-        if let (Some(from), Some(to)) = (from, to) {
-            request_animation_frame(move || {
-                st.try_update_value(|s| {
-                    let total = s.total();
-                    if let Some(vp) = s.vp.as_mut() {
-                        vp.set_window(from, to, total);
-                    }
-                });
-                sync_counts();
-                schedule();
-            });
         }
         let q = filter_text.get_untracked();
         if !q.trim().is_empty() {
@@ -579,12 +591,17 @@ pub fn Waterfall(
         schedule();
     };
     let on_leave = move |_: web_sys::MouseEvent| {
+        // Leaving ends a drag as releasing would: a pan keeps its result, a brush is dropped.
+        let drag = st.with_value(|s| s.drag);
         st.update_value(|s| {
             s.hovered = None;
             if !matches!(s.drag, Some(Drag::Column)) {
                 s.drag = None;
             }
         });
+        if matches!(drag, Some(Drag::Pan { moved: true, .. })) {
+            write_zoom_to_url(st);
+        }
         tip.set(None);
         schedule();
     };
@@ -655,6 +672,9 @@ pub fn Waterfall(
     };
     let on_mini_up = move |_: web_sys::MouseEvent| {
         let drag = st.with_value(|s| s.drag);
+        if drag.is_none() {
+            return;
+        }
         st.update_value(|s| s.drag = None);
         if let Some(Drag::MiniBrush { from, to }) = drag {
             if let Some((_, _, _, _, _, _, w, total, _)) = mini_geometry(0.0, 0.0) {
@@ -802,6 +822,15 @@ pub fn Waterfall(
                         placeholder="Filter: service:api  http.status_code=500  dur>10ms  is:error   ( / )"
                         node_ref=filter_input
                         prop:value=move || filter_text.get()
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            // Esc hands the keyboard back to the waterfall.
+                            if ev.key() == "Escape" {
+                                ev.prevent_default();
+                                if let Some(h) = host.get_untracked() {
+                                    let _ = h.focus();
+                                }
+                            }
+                        }
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
                             filter_text.set(v.clone());
@@ -894,7 +923,7 @@ pub fn Waterfall(
                 >
                     <canvas class="minimap" data-testid="minimap" node_ref=mini
                         on:mousedown=on_mini_down on:mousemove=on_mini_move on:mouseup=on_mini_up
-                        on:mouseleave=move |_| st.update_value(|s| s.drag = None)></canvas>
+                        on:mouseleave=on_mini_up></canvas>
                     <canvas
                         class="main"
                         data-testid="waterfall-canvas"
