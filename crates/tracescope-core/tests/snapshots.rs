@@ -20,8 +20,14 @@ use tracescope_core::pipeline::derive_staged;
 
 /// A writer per derived stage, in pipeline order.
 type StageWriter = fn(&Derived) -> String;
-const DERIVED_STAGES: &[(&str, StageWriter)] =
-    &[("tree", tree), ("summary", summary), ("warnings", warnings)];
+const DERIVED_STAGES: &[(&str, StageWriter)] = &[
+    ("tree", tree),
+    ("skew", skew),
+    ("summary", summary),
+    ("critical-path", critical_path),
+    ("stats", stats),
+    ("warnings", warnings),
+];
 
 #[test]
 fn every_fixture_every_stage() {
@@ -159,6 +165,68 @@ fn tree(d: &Derived) -> String {
                 ""
             }
         );
+    }
+    out
+}
+
+/// Spans moved by clock-skew correction, and by how much.
+fn skew(d: &Derived) -> String {
+    let mut out = String::new();
+    for a in &d.skew {
+        let _ = writeln!(
+            out,
+            "  {} moved {:+} µs",
+            span_label(&d.trace, a.span),
+            a.delta_us
+        );
+    }
+    if out.is_empty() {
+        out.push_str("  (no adjustment)\n");
+    }
+    out
+}
+
+/// Critical-path segments, relative to the trace start.
+fn critical_path(d: &Derived) -> String {
+    let t0 = d.summary.start_us;
+    let mut out = String::new();
+    for seg in d.critical_path() {
+        let _ = writeln!(
+            out,
+            "  +{}..+{} {}",
+            seg.start_us - t0,
+            seg.end_us - t0,
+            span_label(&d.trace, seg.span)
+        );
+    }
+    out
+}
+
+/// Per-service, then per-operation statistics.
+fn stats(d: &Derived) -> String {
+    let mut out = String::new();
+    for by in [
+        tracescope_core::derive::GroupBy::Service,
+        tracescope_core::derive::GroupBy::Operation,
+    ] {
+        for g in d.stats(by) {
+            let _ = writeln!(
+                out,
+                "  {}{}: n={} errors={} total={} self={} min={} p50={} p95={} max={}",
+                d.trace.str(g.service),
+                g.name
+                    .map(|n| format!(" {}", d.trace.str(n)))
+                    .unwrap_or_default(),
+                g.count,
+                g.error_count,
+                g.total_us,
+                g.self_total_us,
+                g.min_us,
+                g.p50_us,
+                g.p95_us,
+                g.max_us
+            );
+        }
     }
     out
 }
