@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
         <div
             class="app"
             class:dragging=move || dragging.get()
+            class:dark=move || state.dark.get()
+            data-theme=move || if state.dark.get() { "dark" } else { "light" }
             data-testid="app"
             data-api-base=api_base
             data-api-root=api_root
@@ -80,6 +82,10 @@ pub fn App() -> impl IntoView {
                     state.go(Route::Search(Default::default()));
                 }>"tracescope"</a>
                 <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
+                <button class="theme" data-testid="theme-toggle" title="Light or dark theme"
+                    on:click=move |_| state.dark.update(|d| *d = !*d)>
+                    {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
+                </button>
                 <label class="open-file">
                     "Open trace file…"
                     <input
@@ -99,7 +105,7 @@ pub fn App() -> impl IntoView {
                     view! { <TraceView/> }.into_any()
                 }}
             </main>
-            <div class="drop-hint">"Drop a Zipkin v2 JSON file to open it"</div>
+            <div class="drop-hint">"Drop a trace file to open it (Zipkin v1/v2, Jaeger or OTLP JSON)"</div>
         </div>
     }
 }

@@ -192,8 +192,6 @@ impl EngineClient {
 
     /// Filter matches by model position (empty: no filter). If the worker is gone, nothing
     /// matches.
-    // For the filter bar (being written); remove the allow when it calls this.
-    #[allow(dead_code)]
     pub async fn filter(&self, trace: usize, query: String) -> Result<Vec<bool>, FilterError> {
         match &*self.inner {
             Inner::Local(engine) => engine.filter(trace, &query),
@@ -213,8 +211,6 @@ impl EngineClient {
         }
     }
 
-    // For the detail panel (being written); remove the allow when it calls this.
-    #[allow(dead_code)]
     pub async fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
         match &*self.inner {
             Inner::Local(engine) => engine.span_detail(trace, span),

@@ -5,6 +5,7 @@
 mod app;
 mod canvas;
 mod config;
+mod detail;
 mod engine_client;
 mod error;
 mod fetch;

@@ -104,6 +104,8 @@ pub struct AppState {
     pub selected: RwSignal<usize>,
     /// True while a request the user waits for is in flight.
     pub busy: RwSignal<bool>,
+    /// Dark theme (from the system preference at start; toggled in the header).
+    pub dark: RwSignal<bool>,
     /// The trace load in flight, for the progress strip.
     pub loading: RwSignal<Option<crate::progress::LoadStatus>>,
 }
@@ -119,6 +121,7 @@ impl AppState {
             loaded: RwSignal::new_local(None),
             selected: RwSignal::new(0),
             busy: RwSignal::new(false),
+            dark: RwSignal::new(prefers_dark()),
             loading: RwSignal::new(None),
         }
     }
@@ -156,4 +159,15 @@ impl<T> PartialEq for ByPtr<T> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
+}
+
+fn prefers_dark() -> bool {
+    match crate::url::param("theme").as_deref() {
+        Some("dark") => return true,
+        Some("light") => return false,
+        _ => {}
+    }
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }

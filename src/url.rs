@@ -59,3 +59,29 @@ pub fn navigate(view: &[(&str, String)]) {
         let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&target));
     }
 }
+
+/// Sets (or, with `None`, removes) parameters in place, without a history entry: for
+/// view details (selection, filter, zoom) that a shared link should reproduce.
+pub fn set_params(changes: &[(&str, Option<String>)]) {
+    let mut pairs = params();
+    for (key, value) in changes {
+        pairs.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            pairs.push(((*key).to_string(), v.clone()));
+        }
+    }
+    let query: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let qs = tracescope_core::api::query_string(&query);
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let path = window.location().pathname().unwrap_or_default();
+    let target = if qs.is_empty() {
+        path
+    } else {
+        format!("{path}?{qs}")
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+    }
+}

@@ -1,7 +1,7 @@
 //! Painting a laid-out scene through a [`Painter`]: the app implements it on a canvas,
 //! tests implement it by recording calls.
 
-use crate::layout::color::Theme;
+use crate::layout::color::{mix, Theme};
 use crate::layout::model::{flag, WaterfallModel};
 use crate::layout::time_axis::format_duration;
 use crate::layout::waterfall::{Scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
@@ -32,6 +32,17 @@ pub trait Painter {
     fn unclip(&mut self);
 }
 
+/// What to emphasise, by model position.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Marks<'a> {
+    pub selected: Option<u32>,
+    pub hovered: Option<u32>,
+    /// Rows drawn faintly (filter non-matches in "dim" mode), by position.
+    pub dim: Option<&'a [bool]>,
+    /// Overlay the critical path.
+    pub critical: bool,
+}
+
 /// Approximate advance of one character of the 12px UI font; used to shorten labels
 /// without measuring every string each frame.
 pub const CHAR_PX: f32 = 6.8;
@@ -57,13 +68,29 @@ pub fn paint_waterfall(
     scene: &Scene,
     vp: &Viewport,
     theme: &Theme,
+    marks: Marks<'_>,
 ) {
     let vp = vp.clamped(scene.row_count);
+    let dimmed = |i: usize| {
+        marks
+            .dim
+            .is_some_and(|d| d.get(scene.pos[i] as usize).copied().unwrap_or(false))
+    };
     p.fill_rect(0.0, 0.0, vp.width, vp.height, theme.background);
-    // Row stripes and names (clipped to the name column).
+    // Row backgrounds: stripes, hover, selection.
     for i in 0..scene.len() {
-        if (scene.first_row + i) % 2 == 1 {
-            p.fill_rect(0.0, scene.y[i], vp.width, ROW_HEIGHT, theme.stripe);
+        let pos = Some(scene.pos[i]);
+        let bg = if pos == marks.selected {
+            Some(theme.selected)
+        } else if pos == marks.hovered {
+            Some(theme.hover)
+        } else if (scene.first_row + i) % 2 == 1 {
+            Some(theme.stripe)
+        } else {
+            None
+        };
+        if let Some(bg) = bg {
+            p.fill_rect(0.0, scene.y[i], vp.width, ROW_HEIGHT, bg);
         }
     }
     for t in &scene.ticks {
@@ -80,6 +107,15 @@ pub fn paint_waterfall(
         let k = scene.pos[i] as usize;
         let y = scene.y[i];
         let x = 6.0 + scene.indent[i];
+        let faint = dimmed(i);
+        let (text_color, muted_color) = if faint {
+            (
+                mix(theme.text, theme.background, 0.6),
+                mix(theme.muted, theme.background, 0.6),
+            )
+        } else {
+            (theme.text, theme.muted)
+        };
         if scene.flags[i] & flag::HAS_CHILDREN != 0 {
             let glyph = if scene.collapsed[i] { "▸" } else { "▾" };
             p.text(
@@ -87,7 +123,7 @@ pub fn paint_waterfall(
                 y,
                 glyph,
                 TextStyle {
-                    color: theme.muted,
+                    color: muted_color,
                     align: Align::Left,
                     bold: false,
                 },
@@ -108,7 +144,7 @@ pub fn paint_waterfall(
                 y,
                 &s,
                 TextStyle {
-                    color: theme.text,
+                    color: text_color,
                     align: Align::Left,
                     bold: true,
                 },
@@ -122,7 +158,7 @@ pub fn paint_waterfall(
                 y,
                 &s,
                 TextStyle {
-                    color: theme.muted,
+                    color: muted_color,
                     align: Align::Left,
                     bold: false,
                 },
@@ -144,6 +180,11 @@ pub fn paint_waterfall(
         } else {
             scene.color[i]
         };
+        let color = if dimmed(i) {
+            mix(color, theme.background, 0.75)
+        } else {
+            color
+        };
         p.fill_rect(
             scene.bar_x[i],
             y + 6.0,
@@ -151,6 +192,34 @@ pub fn paint_waterfall(
             ROW_HEIGHT - 12.0,
             color,
         );
+        if scene.flags[i] & flag::SKEW_ADJUSTED != 0 {
+            // A notch at the start: this bar was moved by clock-skew correction.
+            p.fill_rect(
+                scene.bar_x[i] - 3.0,
+                y + 3.0,
+                2.0,
+                ROW_HEIGHT - 6.0,
+                theme.skew,
+            );
+        }
+        if marks.critical && scene.flags[i] & flag::CRITICAL != 0 {
+            let pos = scene.pos[i];
+            let scale = vp.scale();
+            let first = m.critical.partition_point(|c| c.0 < pos);
+            for &(_, a, b) in m.critical[first..].iter().take_while(|c| c.0 == pos) {
+                let x0 = scale.px_from_micros(a as f64).max(vp.name_width - 1.0);
+                let x1 = scale.px_from_micros(b as f64).min(vp.width + 1.0);
+                if x1 > x0 {
+                    p.fill_rect(
+                        x0,
+                        y + ROW_HEIGHT / 2.0 - 1.5,
+                        (x1 - x0).max(1.0),
+                        3.0,
+                        theme.critical,
+                    );
+                }
+            }
+        }
         let label = format_duration(m.duration[scene.pos[i] as usize]);
         let label_px = label.chars().count() as f32 * CHAR_PX;
         let right = scene.bar_x[i] + scene.bar_w[i];
@@ -255,7 +324,7 @@ mod tests {
         let vp = Viewport::fit(&d, 900.0, 300.0);
         let s = scene(&d, &rows, &[], &vp);
         let mut r = Recorder::default();
-        paint_waterfall(&mut r, &d, &s, &vp, &Theme::LIGHT);
+        paint_waterfall(&mut r, &d, &s, &vp, &Theme::LIGHT, Marks::default());
         for want in ["gateway", "get /", "db", "query", "1ms", "300µs"] {
             assert!(
                 r.texts.iter().any(|t| t == want),

@@ -9,7 +9,6 @@ use crate::derive::{derive, DeriveOptions, Derived};
 use crate::filter::{Filter, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
-use crate::layout::rows::by_position;
 use crate::layout::time_axis::format_duration;
 use crate::model::{Endpoint, SpanIdx};
 
@@ -63,6 +62,14 @@ pub struct SpanDetail {
     pub tags: Vec<(String, String)>,
     /// Annotations: offset from the span start (µs) and value.
     pub annotations: Vec<(i64, String)>,
+    /// Links and references: kind, trace id, span id, attributes as `key=value`.
+    pub links: Vec<LinkDetail>,
+    /// OTLP-style status (`OK`, `ERROR` with its message), when the source had one.
+    pub status: Option<String>,
+    /// Attributes of the resource (OTLP) or process (Jaeger) that reported the span.
+    pub resource: Vec<(String, String)>,
+    /// Instrumentation scope name and version.
+    pub scope: Option<String>,
     /// Warnings the derivation recorded for this span.
     pub warnings: Vec<String>,
     pub child_count: usize,
@@ -124,6 +131,15 @@ impl Progress {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinkDetail {
+    /// `CHILD_OF`, `FOLLOWS_FROM` or `LINK`.
+    pub kind: String,
+    pub trace_id: String,
+    pub span_id: String,
+    pub attributes: Vec<(String, String)>,
+}
+
 pub struct Engine {
     format: &'static str,
     traces: Vec<Derived>,
@@ -182,8 +198,22 @@ impl Engine {
         if filter.is_empty() {
             return Ok(Vec::new());
         }
-        let m = WaterfallModel::from_derived(d);
-        Ok(by_position(&m, &filter.apply(d, &[])))
+        let critical = if filter.terms.contains(&crate::filter::Term::Critical) {
+            let mut on = vec![false; d.trace.spans.len()];
+            for seg in d.critical_path() {
+                on[seg.span.get()] = true;
+            }
+            on
+        } else {
+            Vec::new()
+        };
+        let by_span = filter.apply(d, &critical);
+        // Positions are the tree's preorder, as in the model.
+        Ok(d.tree
+            .preorder
+            .iter()
+            .map(|s| by_span.get(s.get()).copied().unwrap_or(false))
+            .collect())
     }
 
     pub fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
@@ -210,6 +240,59 @@ impl Engine {
             .map(|t| (d.trace.str(t.key).to_string(), t.value.to_string()))
             .collect();
         tags.sort();
+        let kv = |tags: &[crate::model::Tag]| -> Vec<(String, String)> {
+            tags.iter()
+                .map(|t| (d.trace.str(t.key).to_string(), t.value.to_string()))
+                .collect()
+        };
+        let links = s
+            .links
+            .iter()
+            .map(|l| {
+                let kind = match l.kind {
+                    crate::model::LinkKind::ChildOf => "CHILD_OF",
+                    crate::model::LinkKind::FollowsFrom => "FOLLOWS_FROM",
+                    crate::model::LinkKind::Link => "LINK",
+                };
+                LinkDetail {
+                    kind: kind.to_string(),
+                    trace_id: l.trace_id.display(strings).to_string(),
+                    span_id: l.span_id.display(strings).to_string(),
+                    attributes: kv(&l.attributes),
+                }
+            })
+            .collect();
+        let status = match s.status.code {
+            crate::model::StatusCode::Unset => None,
+            code => {
+                let msg = d.trace.str(s.status.message);
+                let name = if code == crate::model::StatusCode::Ok {
+                    "OK"
+                } else {
+                    "ERROR"
+                };
+                Some(if msg.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name}: {msg}")
+                })
+            }
+        };
+        let mut resource = d
+            .trace
+            .resource_of(s)
+            .map(|r| kv(&r.attributes))
+            .unwrap_or_default();
+        resource.sort();
+        let scope = d.trace.scope_of(s).map(|sc| {
+            let name = d.trace.str(sc.name);
+            let version = d.trace.str(sc.version);
+            if version.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} {version}")
+            }
+        });
         let start = d.tree.start[k];
         Some(SpanDetail {
             span,
@@ -221,7 +304,7 @@ impl Engine {
             kind: s.kind.as_str().to_string(),
             local_endpoint: endpoint(&s.local),
             remote_endpoint: endpoint(&s.remote),
-            start_offset_us: start - d.summary.start_us,
+            start_offset_us: start.saturating_sub(d.summary.start_us),
             start_us: start,
             duration_us: d.tree.duration[k],
             self_time_us: d.self_times().get(k).copied().unwrap_or(0),
@@ -232,8 +315,18 @@ impl Engine {
             annotations: s
                 .annotations
                 .iter()
-                .map(|a| (a.at.0 - start, a.value.to_string()))
+                .map(|a| {
+                    let mut text = a.value.to_string();
+                    for t in a.attributes.iter() {
+                        text.push_str(&format!(" {}={}", d.trace.str(t.key), t.value));
+                    }
+                    (a.at.0.saturating_sub(start), text)
+                })
                 .collect(),
+            links,
+            status,
+            resource,
+            scope,
             warnings: d
                 .warnings
                 .iter()
@@ -342,6 +435,8 @@ mod tests {
         assert_eq!(e.filter(0, "is:error").expect("valid"), vec![false, true]);
         assert!(e.filter(0, "").expect("valid").is_empty());
         assert!(e.filter(0, "dur>x").is_err());
+        let critical = e.filter(0, "is:critical").expect("valid");
+        assert!(critical[0], "the root is on the critical path");
         let d = e.span_detail(0, 1).expect("span 1");
         assert_eq!(d.parent_id.as_deref(), Some("0000000000000001"));
         assert_eq!(d.tags.first().map(|t| t.0.as_str()), Some("a"));

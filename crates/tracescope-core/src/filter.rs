@@ -213,7 +213,9 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         _ => return None,
     };
     let micros = value * scale;
-    (micros.is_finite() && (0.0..9e18).contains(&micros)).then_some(micros.round() as i64)
+    (0.0..9e18)
+        .contains(&micros)
+        .then_some(micros.round() as i64)
 }
 
 fn contains(haystack: &str, needle_lower: &str) -> bool {
@@ -232,16 +234,20 @@ fn contains(haystack: &str, needle_lower: &str) -> bool {
 }
 
 fn term_matches(t: &Term, d: &Derived, s: &Span, duration_us: i64, critical: bool) -> bool {
-    let tags = || s.tags.iter().map(|tag| (d.trace.str(tag.key), &*tag.value));
+    let tags = || {
+        s.tags
+            .iter()
+            .map(|tag| (d.trace.str(tag.key), tag.value.text()))
+    };
     match t {
         Term::Service(v) => {
             contains(d.trace.str(s.service), v) || contains(d.trace.str(s.remote_service()), v)
         }
         Term::Name(v) => contains(d.trace.str(s.name), v),
         Term::Tag { key, value } => {
-            tags().any(|(k, val)| k.eq_ignore_ascii_case(key) && contains(val, value))
+            tags().any(|(k, val)| k.eq_ignore_ascii_case(key) && contains(&val, value))
         }
-        Term::TagText(v) => tags().any(|(k, val)| contains(k, v) || contains(val, v)),
+        Term::TagText(v) => tags().any(|(k, val)| contains(k, v) || contains(&val, v)),
         Term::Duration { op, micros } => match op {
             Cmp::Gt => duration_us > *micros,
             Cmp::Ge => duration_us >= *micros,
@@ -253,7 +259,7 @@ fn term_matches(t: &Term, d: &Derived, s: &Span, duration_us: i64, critical: boo
         Term::Text(v) => {
             contains(d.trace.str(s.service), v)
                 || contains(d.trace.str(s.name), v)
-                || tags().any(|(k, val)| contains(k, v) || contains(val, v))
+                || tags().any(|(k, val)| contains(k, v) || contains(&val, v))
         }
     }
 }

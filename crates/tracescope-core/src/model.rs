@@ -60,6 +60,11 @@ impl Strings {
         self.all.get(id.0 as usize).map_or("", |s| s)
     }
 
+    /// The id of a string already interned, without adding it.
+    pub fn find(&self, s: &str) -> Option<StrId> {
+        self.index.get(s).copied()
+    }
+
     pub fn len(&self) -> usize {
         self.all.len()
     }
@@ -193,7 +198,7 @@ impl Kind {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     pub service: StrId,
     pub ipv4: Option<Box<str>>,
@@ -201,16 +206,195 @@ pub struct Endpoint {
     pub port: Option<u16>,
 }
 
+/// A tag or attribute value, with the type the reporter gave it. Zipkin tags are always
+/// [`Value::Str`]; Jaeger and OTLP values keep their types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Str(Box<str>),
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Bytes(Box<[u8]>),
+    /// An array or key-value list (OTLP `arrayValue`/`kvlistValue`), as compact JSON text.
+    Json(Box<str>),
+}
+
+impl Value {
+    /// The text of a string value; `None` for other types (use `to_string()` for those).
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as text (see the `Display` impl), borrowed when it is a string already.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Value::Str(s) | Value::Json(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.to_string()),
+        }
+    }
+
+    /// Whether the value reads as "true": `true`, or a string equal to "true" in any case.
+    pub fn is_true(&self) -> bool {
+        match self {
+            Value::Bool(b) => *b,
+            Value::Str(s) => s.eq_ignore_ascii_case("true"),
+            _ => false,
+        }
+    }
+
+    /// The type as a short name, for a details panel (`string`, `bool`, `int`, ...).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "string",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Double(_) => "double",
+            Value::Bytes(_) => "bytes",
+            Value::Json(_) => "json",
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.into())
+    }
+}
+
+/// How a value is shown: strings as they are, bytes as base64, arrays and maps as JSON.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Str(s) | Value::Json(s) => f.write_str(s),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Double(d) => write!(f, "{d}"),
+            Value::Bytes(b) => f.write_str(&crate::base64::encode(b)),
+        }
+    }
+}
+
+/// A key (interned) and its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    pub key: StrId,
+    pub value: Value,
+}
+
+impl Tag {
+    pub fn new(key: StrId, value: impl Into<Value>) -> Tag {
+        Tag {
+            key,
+            value: value.into(),
+        }
+    }
+}
+
+/// Something that happened at an instant in a span: a Zipkin annotation, a Jaeger log or an
+/// OTLP event. `value` is the annotation text, the log's `event`/`message` field or the event
+/// name; `attributes` are the log fields or event attributes (empty for Zipkin).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Annotation {
     pub at: Micros,
     pub value: Box<str>,
+    pub attributes: Box<[Tag]>,
 }
 
+impl Annotation {
+    pub fn new(at: Micros, value: impl Into<Box<str>>) -> Annotation {
+        Annotation {
+            at,
+            value: value.into(),
+            attributes: Box::default(),
+        }
+    }
+}
+
+/// What a [`Link`] means. Jaeger references are `ChildOf`/`FollowsFrom`; OTLP links are
+/// `Link` unless their `opentracing.ref_type` attribute says otherwise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    ChildOf,
+    FollowsFrom,
+    #[default]
+    Link,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::ChildOf => "CHILD_OF",
+            LinkKind::FollowsFrom => "FOLLOWS_FROM",
+            LinkKind::Link => "LINK",
+        }
+    }
+}
+
+/// A reference from a span to another span, possibly in another trace. The span's parent
+/// (`Span::parent_id`) is also kept here when the format sent it as a reference.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Tag {
-    pub key: StrId,
-    pub value: Box<str>,
+pub struct Link {
+    pub trace_id: TraceId,
+    pub span_id: SpanId,
+    pub kind: LinkKind,
+    pub attributes: Box<[Tag]>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum StatusCode {
+    #[default]
+    Unset,
+    Ok,
+    Error,
+}
+
+impl StatusCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusCode::Unset => "UNSET",
+            StatusCode::Ok => "OK",
+            StatusCode::Error => "ERROR",
+        }
+    }
+}
+
+/// The outcome a reporter gave: OTLP `status`, or the `otel.status_code` and
+/// `otel.status_description` tags of other formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Status {
+    pub code: StatusCode,
+    /// Interned (messages repeat); `StrId::EMPTY` when absent.
+    pub message: StrId,
+}
+
+/// Index into [`Trace::resources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceIdx(pub u32);
+
+/// Index into [`Trace::scopes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeIdx(pub u32);
+
+/// What produced spans: an OTLP resource or a Jaeger process. Stored once; spans refer to it
+/// by [`ResourceIdx`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resource {
+    /// `service.name` (OTLP) or `serviceName` (Jaeger); empty when absent.
+    pub service: StrId,
+    /// All resource attributes or process tags, `service.name` included.
+    pub attributes: Box<[Tag]>,
+}
+
+/// The instrumentation scope (library) that made spans (OTLP `scope`, formerly
+/// `instrumentationLibrary`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scope {
+    pub name: StrId,
+    pub version: StrId,
+    pub attributes: Box<[Tag]>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -223,19 +407,66 @@ pub struct Span {
     pub service: StrId,
     pub kind: Kind,
     /// Start, epoch µs. `None` when the input had none and it could not be derived.
+    /// OTLP nanoseconds are rounded down to whole microseconds.
     pub start: Option<Micros>,
     pub duration: Option<Micros>,
     pub local: Option<Endpoint>,
+    /// The other side of an RPC or message (Zipkin `remoteEndpoint`, v1 `sa`/`ca`/`ma`, or
+    /// the `peer.service` tag of Jaeger and OTLP spans).
     pub remote: Option<Endpoint>,
+    /// Tags (Zipkin, Jaeger) or attributes (OTLP), in input order.
     pub tags: Vec<Tag>,
+    /// Annotations, logs or events, in input order.
     pub annotations: Vec<Annotation>,
+    /// References to other spans (Jaeger references, OTLP links), in input order.
+    pub links: Box<[Link]>,
+    pub status: Status,
+    /// The OTLP resource or Jaeger process that reported the span.
+    pub resource: Option<ResourceIdx>,
+    /// The OTLP instrumentation scope.
+    pub scope: Option<ScopeIdx>,
+    /// W3C trace state (OTLP `traceState`), interned; empty when absent.
+    pub trace_state: StrId,
+    /// Trace flags as sent (OTLP `flags`, Jaeger `flags`); 0 when absent.
+    pub flags: u32,
+    /// Warnings the reporter or backend attached to the span (Jaeger `warnings`).
+    pub warnings: Box<[Box<str>]>,
     pub shared: bool,
     pub debug: bool,
-    /// Marked failed by the reporter (`error` tag, `otel.status_code=ERROR`, ...).
+    /// Marked failed by the reporter (`error` tag, `otel.status_code=ERROR`, OTLP status
+    /// ERROR, ...).
     pub error: bool,
 }
 
 impl Span {
+    /// A span with only its ids set; adapters fill in the rest.
+    pub fn new(trace_id: TraceId, id: SpanId) -> Span {
+        Span {
+            trace_id,
+            id,
+            parent_id: None,
+            name: StrId::EMPTY,
+            service: StrId::EMPTY,
+            kind: Kind::Unspecified,
+            start: None,
+            duration: None,
+            local: None,
+            remote: None,
+            tags: Vec::new(),
+            annotations: Vec::new(),
+            links: Box::default(),
+            status: Status::default(),
+            resource: None,
+            scope: None,
+            trace_state: StrId::EMPTY,
+            flags: 0,
+            warnings: Box::default(),
+            shared: false,
+            debug: false,
+            error: false,
+        }
+    }
+
     pub fn remote_service(&self) -> StrId {
         self.remote.as_ref().map_or(StrId::EMPTY, |e| e.service)
     }
@@ -247,17 +478,39 @@ impl Span {
                 .saturating_add(self.duration.unwrap_or_default().0),
         ))
     }
+
+    /// The first tag with this key.
+    pub fn tag(&self, key: StrId) -> Option<&Value> {
+        self.tags.iter().find(|t| t.key == key).map(|t| &t.value)
+    }
 }
 
-/// One trace: its spans in input order (after merging duplicates) and the strings they use.
+/// One trace: its spans in input order (after merging duplicates) and the tables they refer
+/// to. The tables are shared by every trace of one import.
 #[derive(Clone, Debug)]
 pub struct Trace {
     pub id: TraceId,
     pub spans: Vec<Span>,
     pub strings: Arc<Strings>,
+    pub resources: Arc<[Resource]>,
+    pub scopes: Arc<[Scope]>,
+    /// Warnings the backend attached to the whole trace (Jaeger `warnings`).
+    pub warnings: Vec<Box<str>>,
 }
 
 impl Trace {
+    /// A trace with no resources, scopes or warnings (for tests and generators).
+    pub fn new(id: TraceId, spans: Vec<Span>, strings: Arc<Strings>) -> Trace {
+        Trace {
+            id,
+            spans,
+            strings,
+            resources: Arc::from([]),
+            scopes: Arc::from([]),
+            warnings: Vec::new(),
+        }
+    }
+
     pub fn str(&self, id: StrId) -> &str {
         self.strings.get(id)
     }
@@ -268,6 +521,16 @@ impl Trace {
 
     pub fn id_string(&self) -> String {
         self.id.display(&self.strings).to_string()
+    }
+
+    /// The resource (OTLP) or process (Jaeger) of a span.
+    pub fn resource_of(&self, span: &Span) -> Option<&Resource> {
+        self.resources.get(span.resource?.0 as usize)
+    }
+
+    /// The instrumentation scope of a span.
+    pub fn scope_of(&self, span: &Span) -> Option<&Scope> {
+        self.scopes.get(span.scope?.0 as usize)
     }
 }
 

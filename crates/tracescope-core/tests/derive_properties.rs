@@ -171,18 +171,19 @@ fn build(gens: &[Gen]) -> Trace {
                 shared: g.shared && kind == Kind::Server,
                 debug: false,
                 error: g.error,
+                ..Span::new(TraceId::Other(Default::default()), SpanId::Hex(0))
             }
         })
         .collect();
-    Trace {
-        id: TraceId::Hex {
+    Trace::new(
+        TraceId::Hex {
             high: 0,
             low: 1,
             wide: false,
         },
         spans,
-        strings: Arc::new(strings),
-    }
+        Arc::new(strings),
+    )
 }
 
 fn check_tree(input: usize, d: &Derived) -> Result<(), TestCaseError> {

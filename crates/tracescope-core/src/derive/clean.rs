@@ -24,7 +24,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use super::{Warning, WarningKind};
-use crate::model::{Endpoint, Kind, Micros, Span, SpanIdx, StrId, Strings, Trace};
+use crate::model::{Endpoint, Kind, Micros, Span, SpanIdx, StatusCode, StrId, Strings, Trace};
 
 /// Returns the cleaned trace and a warning per change that affects what is shown.
 pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
@@ -338,6 +338,14 @@ fn merge_into(into: &mut Span, from: Span, unknown: Option<StrId>) {
     if into.service == StrId::EMPTY {
         into.service = from.service;
     }
+    if into.links.is_empty() {
+        into.links = from.links;
+    }
+    if into.status.code == StatusCode::Unset {
+        into.status = from.status;
+    }
+    into.resource = into.resource.or(from.resource);
+    into.scope = into.scope.or(from.scope);
     for tag in from.tags {
         match into.tags.iter_mut().find(|t| t.key == tag.key) {
             Some(t) => t.value = tag.value,
@@ -487,7 +495,7 @@ mod tests {
             .iter()
             .find(|t| d.trace.str(t.key) == "k")
             .expect("tag");
-        assert_eq!(&*k.value, "new");
+        assert_eq!(k.value.text(), "new");
         assert_eq!(s.tags.len(), 2);
     }
 

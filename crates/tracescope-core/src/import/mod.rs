@@ -1,15 +1,23 @@
 //! Bytes in, [`Trace`]s out. The format is detected from the content; each format has a
 //! private adapter that converts its wire structs into the canonical model.
 
+mod detect;
+mod jaeger;
+mod json;
+mod otlp;
 mod position;
 mod wire;
+mod zipkin_v1;
 mod zipkin_v2;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::model::{Span, Strings, Trace, TraceId};
+use crate::model::{
+    Endpoint, Resource, ResourceIdx, Scope, ScopeIdx, Span, Status, StatusCode, StrId, Strings,
+    Tag, Trace, TraceId,
+};
 
 pub use position::Position;
 
@@ -63,14 +71,10 @@ pub enum ImportError {
         position: Position,
         message: String,
     },
-    #[error(
-        "{format} was detected, but tracescope cannot read it yet; convert it to Zipkin v2 JSON"
-    )]
-    Unsupported { format: Format },
-    #[error("not a trace file: expected JSON (Zipkin, Jaeger or OTLP), but it starts with {seen}")]
+    #[error("not a trace file: expected JSON (Zipkin, Jaeger or OTLP), but {seen}")]
     Unrecognised { seen: String },
-    #[error("the input holds no spans")]
-    NoSpans,
+    #[error("{format}: the input holds no spans")]
+    NoSpans { format: Format },
 }
 
 /// The result of a successful import: one or more traces, in input order.
@@ -82,51 +86,171 @@ pub struct Imported {
 
 /// Detects the format of `bytes` and converts them into traces.
 pub fn import(bytes: &[u8]) -> Result<Imported, ImportError> {
-    let format = detect(bytes)?;
-    let spans_and_strings = match format {
+    let format = detect::detect(bytes)?;
+    import_as(bytes, format)
+}
+
+/// Converts `bytes` as the given format, without detection.
+pub fn import_as(bytes: &[u8], format: Format) -> Result<Imported, ImportError> {
+    if skip_bom_and_ws(bytes).is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let batch = match format {
         Format::ZipkinV2 => zipkin_v2::parse(bytes)?,
-        other => return Err(ImportError::Unsupported { format: other }),
+        Format::ZipkinV1 => zipkin_v1::parse(bytes)?,
+        Format::Jaeger => jaeger::parse(bytes)?,
+        Format::Otlp => otlp::parse(bytes)?,
     };
-    let (spans, strings) = spans_and_strings;
-    if spans.is_empty() {
-        return Err(ImportError::NoSpans);
+    if batch.spans.is_empty() {
+        return Err(ImportError::NoSpans { format });
     }
     Ok(Imported {
         format,
-        traces: group_by_trace(spans, strings),
+        traces: batch.into_traces(),
     })
 }
 
-/// Only the beginning is looked at: formats are told apart by the keys they use.
-fn detect(bytes: &[u8]) -> Result<Format, ImportError> {
-    let body = skip_bom_and_ws(bytes);
-    let Some(&first) = body.first() else {
-        return Err(ImportError::Empty);
-    };
-    if first != b'{' && first != b'[' {
-        let seen: String = String::from_utf8_lossy(&body[..body.len().min(24)])
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        return Err(ImportError::Unrecognised {
-            seen: format!("{seen:?}"),
-        });
+/// The format `bytes` appear to be in, judged from the keys near the start.
+pub fn detect_format(bytes: &[u8]) -> Result<Format, ImportError> {
+    detect::detect(bytes)
+}
+
+/// What an adapter produces: spans in input order, not yet grouped into traces, and the
+/// tables they refer to.
+#[derive(Default)]
+struct Batch {
+    spans: Vec<Span>,
+    strings: Strings,
+    resources: Vec<Resource>,
+    scopes: Vec<Scope>,
+    /// Warnings the backend attached to a whole trace (Jaeger), by trace id.
+    trace_warnings: Vec<(TraceId, Box<str>)>,
+    /// Resources and scopes already stored, by their content: JSON Lines and Jaeger's
+    /// embedded processes repeat the same one many times.
+    resource_index: HashMap<String, ResourceIdx>,
+    scope_index: HashMap<String, ScopeIdx>,
+}
+
+impl Batch {
+    /// Stores a resource (or finds the same one stored before).
+    fn add_resource(&mut self, r: Resource) -> ResourceIdx {
+        let key = content_key(&[r.service], &r.attributes, &self.strings);
+        let resources = &mut self.resources;
+        *self.resource_index.entry(key).or_insert_with(|| {
+            resources.push(r);
+            ResourceIdx(u32::try_from(resources.len() - 1).unwrap_or(u32::MAX))
+        })
     }
-    let head = &body[..body.len().min(64 * 1024)];
-    let has = |needle: &str| head.windows(needle.len()).any(|w| w == needle.as_bytes());
-    Ok(
-        if has("\"resourceSpans\"") || has("\"resource_spans\"") || has("\"scopeSpans\"") {
-            Format::Otlp
-        } else if has("\"spanID\"") || has("\"operationName\"") {
-            Format::Jaeger
-        } else if has("\"binaryAnnotations\"")
-            || (!has("\"localEndpoint\"") && !has("\"kind\"") && has("\"endpoint\""))
-        {
-            Format::ZipkinV1
+
+    /// Stores a scope (or finds the same one stored before).
+    fn add_scope(&mut self, s: Scope) -> ScopeIdx {
+        let key = content_key(&[s.name, s.version], &s.attributes, &self.strings);
+        let scopes = &mut self.scopes;
+        *self.scope_index.entry(key).or_insert_with(|| {
+            scopes.push(s);
+            ScopeIdx(u32::try_from(scopes.len() - 1).unwrap_or(u32::MAX))
+        })
+    }
+
+    /// Splits spans into traces by trace id, in order of first appearance. A 64-bit id joins
+    /// the 128-bit trace with the same low half (Zipkin's rule for mixed reporters); two
+    /// 128-bit ids are one trace only when they are equal.
+    fn into_traces(self) -> Vec<Trace> {
+        #[derive(Hash, PartialEq, Eq, Clone, Copy)]
+        enum Key {
+            Wide(u64, u64),
+            Low(u64),
+            Other(StrId),
+        }
+        // The first 128-bit id seen for each low half, for 64-bit ids to join.
+        let mut wide_for_low: HashMap<u64, (u64, u64)> = HashMap::new();
+        for s in &self.spans {
+            if let TraceId::Hex {
+                high,
+                low,
+                wide: true,
+            } = s.trace_id
+            {
+                wide_for_low.entry(low).or_insert((high, low));
+            }
+        }
+        let key_of = |id: &TraceId| match *id {
+            TraceId::Hex {
+                high,
+                low,
+                wide: true,
+            } => Key::Wide(high, low),
+            TraceId::Hex { low, .. } => wide_for_low
+                .get(&low)
+                .map_or(Key::Low(low), |&(h, l)| Key::Wide(h, l)),
+            TraceId::Other(s) => Key::Other(s),
+        };
+
+        // First the group of each span, so that each trace's Vec is allocated once, exactly;
+        // a single trace (the common case) keeps the adapter's Vec.
+        let mut index: HashMap<Key, usize> = HashMap::new();
+        let mut ids: Vec<TraceId> = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        let mut slot_of: Vec<u32> = Vec::with_capacity(self.spans.len());
+        for span in &self.spans {
+            let slot = *index.entry(key_of(&span.trace_id)).or_insert_with(|| {
+                ids.push(span.trace_id);
+                counts.push(0);
+                ids.len() - 1
+            });
+            // Prefer the 128-bit form of the id when both appear.
+            if let (true, Some(id)) = (
+                matches!(span.trace_id, TraceId::Hex { wide: true, .. }),
+                ids.get_mut(slot),
+            ) {
+                *id = span.trace_id;
+            }
+            if let Some(c) = counts.get_mut(slot) {
+                *c += 1;
+            }
+            slot_of.push(u32::try_from(slot).unwrap_or(u32::MAX));
+        }
+        let groups: Vec<(TraceId, Vec<Span>)> = if ids.len() == 1 {
+            let mut spans = self.spans;
+            spans.shrink_to_fit();
+            ids.into_iter()
+                .map(|id| (id, std::mem::take(&mut spans)))
+                .collect()
         } else {
-            Format::ZipkinV2
-        },
-    )
+            let mut groups: Vec<(TraceId, Vec<Span>)> = ids
+                .into_iter()
+                .zip(&counts)
+                .map(|(id, &n)| (id, Vec::with_capacity(n)))
+                .collect();
+            for (span, slot) in self.spans.into_iter().zip(slot_of) {
+                if let Some(g) = groups.get_mut(slot as usize) {
+                    g.1.push(span);
+                }
+            }
+            groups
+        };
+        let mut warnings: Vec<Vec<Box<str>>> = vec![Vec::new(); groups.len()];
+        for (id, text) in self.trace_warnings {
+            if let Some(w) = index.get(&key_of(&id)).and_then(|&i| warnings.get_mut(i)) {
+                w.push(text);
+            }
+        }
+        let strings = Arc::new(self.strings);
+        let resources: Arc<[Resource]> = self.resources.into();
+        let scopes: Arc<[Scope]> = self.scopes.into();
+        groups
+            .into_iter()
+            .zip(warnings)
+            .map(|((id, spans), warnings)| Trace {
+                id,
+                spans,
+                strings: strings.clone(),
+                resources: resources.clone(),
+                scopes: scopes.clone(),
+                warnings,
+            })
+            .collect()
+    }
 }
 
 pub(crate) fn skip_bom_and_ws(bytes: &[u8]) -> &[u8] {
@@ -138,39 +262,63 @@ pub(crate) fn skip_bom_and_ws(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
-/// Splits spans into traces by trace id, in order of first appearance. A 64-bit id and a
-/// 128-bit id with the same low half belong together (Zipkin's rule for mixed reporters).
-fn group_by_trace(spans: Vec<Span>, strings: Strings) -> Vec<Trace> {
-    #[derive(Hash, PartialEq, Eq)]
-    enum Key {
-        Low(u64),
-        Other(TraceId),
+/// A text that is equal for equal (ids, attributes).
+fn content_key(ids: &[StrId], attributes: &[Tag], strings: &Strings) -> String {
+    use std::fmt::Write;
+    let mut key = String::new();
+    for id in ids {
+        let _ = write!(key, "{}\0", id.0);
     }
-    let key_of = |id: &TraceId| id.low().map_or(Key::Other(*id), Key::Low);
+    for t in attributes {
+        let _ = write!(
+            key,
+            "{}\0{}\0{}\0",
+            strings.get(t.key),
+            t.value.type_name(),
+            t.value
+        );
+    }
+    key
+}
 
-    let mut index: HashMap<Key, usize> = HashMap::new();
-    let mut groups: Vec<(TraceId, Vec<Span>)> = Vec::new();
-    for span in spans {
-        let slot = *index.entry(key_of(&span.trace_id)).or_insert_with(|| {
-            groups.push((span.trace_id, Vec::new()));
-            groups.len() - 1
-        });
-        let group = &mut groups[slot];
-        // Prefer the 128-bit form of the id when both appear.
-        if matches!(span.trace_id, TraceId::Hex { wide: true, .. }) {
-            group.0 = span.trace_id;
+/// Status from the OpenTelemetry tags that Zipkin and Jaeger exporters write
+/// (`otel.status_code`, `otel.status_description`).
+fn status_from_tags(tags: &[Tag], strings: &mut Strings) -> Status {
+    let mut status = Status::default();
+    let (Some(code_key), description_key) = (
+        strings.find("otel.status_code"),
+        strings.find("otel.status_description"),
+    ) else {
+        return status;
+    };
+    for t in tags {
+        if t.key == code_key {
+            let code = t.value.to_string();
+            status.code = if code.eq_ignore_ascii_case("ERROR") {
+                StatusCode::Error
+            } else if code.eq_ignore_ascii_case("OK") {
+                StatusCode::Ok
+            } else {
+                StatusCode::Unset
+            };
+        } else if Some(t.key) == description_key {
+            status.message = strings.intern(&t.value.to_string());
         }
-        group.1.push(span);
     }
-    let strings = Arc::new(strings);
-    groups
-        .into_iter()
-        .map(|(id, spans)| Trace {
-            id,
-            spans,
-            strings: strings.clone(),
-        })
-        .collect()
+    status
+}
+
+/// The remote side named by a `peer.service` tag (Jaeger and OTLP spans).
+fn peer_service(tags: &[Tag], strings: &mut Strings) -> Option<Endpoint> {
+    let key = strings.find("peer.service")?;
+    let value = tags.iter().find(|t| t.key == key)?.value.to_string();
+    if value.is_empty() {
+        return None;
+    }
+    Some(Endpoint {
+        service: strings.intern(&value),
+        ..Endpoint::default()
+    })
 }
 
 #[cfg(test)]
@@ -185,21 +333,35 @@ mod tests {
     }
 
     #[test]
-    fn other_formats_are_detected_and_named() {
-        let otlp = br#"{"resourceSpans":[]}"#;
+    fn empty_documents_say_no_spans_and_name_the_format() {
         assert_eq!(
-            import(otlp).unwrap_err(),
-            ImportError::Unsupported {
+            import(b"[]").unwrap_err(),
+            ImportError::NoSpans {
+                format: Format::ZipkinV2
+            }
+        );
+        assert_eq!(
+            import(br#"{"resourceSpans":[]}"#).unwrap_err(),
+            ImportError::NoSpans {
                 format: Format::Otlp
             }
         );
-        let jaeger = br#"{"data":[{"traceID":"a","spans":[{"spanID":"b"}]}]}"#;
-        assert!(matches!(
-            import(jaeger),
-            Err(ImportError::Unsupported {
-                format: Format::Jaeger
-            })
-        ));
+        assert_eq!(
+            import(br#"{"data":[],"total":0}"#).unwrap_err().to_string(),
+            "Jaeger JSON: the input holds no spans"
+        );
+        assert_eq!(
+            import(br#"{"foo":[],"bar":0}"#).unwrap_err().to_string(),
+            "not a trace file: expected JSON (Zipkin, Jaeger or OTLP), but it is JSON with the keys \"foo\", \"bar\" and none of traceId, spanID or resourceSpans"
+        );
+    }
+
+    #[test]
+    fn explicit_format_skips_detection() {
+        let input = br#"[{"traceId":"a","id":"1","timestamp":1}]"#;
+        let imported = import_as(input, Format::ZipkinV1).expect("v1 reads v2-shaped spans");
+        assert_eq!(imported.format, Format::ZipkinV1);
+        assert_eq!(imported.traces[0].spans.len(), 1);
     }
 
     #[test]

@@ -5,10 +5,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::position::Position;
-use super::wire::{CowStr, LenientI64, TagList};
-use super::{skip_bom_and_ws, Format, ImportError};
-use crate::model::{Annotation, Endpoint, Kind, Micros, Span, SpanId, Strings, Tag, TraceId};
+use super::json::for_each_object;
+use super::wire::{CowStr, LenientI64, TagList, ZipkinEndpoint};
+use super::{status_from_tags, Batch, Format, ImportError};
+use crate::model::{Annotation, Kind, Micros, Span, SpanId, StrId, Strings, Tag, TraceId, Value};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,9 +28,9 @@ struct WireSpan<'a> {
     #[serde(default)]
     duration: Option<LenientI64>,
     #[serde(borrow, default)]
-    local_endpoint: Option<WireEndpoint<'a>>,
+    local_endpoint: Option<ZipkinEndpoint<'a>>,
     #[serde(borrow, default)]
-    remote_endpoint: Option<WireEndpoint<'a>>,
+    remote_endpoint: Option<ZipkinEndpoint<'a>>,
     #[serde(borrow, default)]
     annotations: Option<Vec<WireAnnotation<'a>>>,
     #[serde(borrow, default)]
@@ -42,19 +42,6 @@ struct WireSpan<'a> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireEndpoint<'a> {
-    #[serde(borrow, default)]
-    service_name: Option<CowStr<'a>>,
-    #[serde(borrow, default)]
-    ipv4: Option<CowStr<'a>>,
-    #[serde(borrow, default)]
-    ipv6: Option<CowStr<'a>>,
-    #[serde(default)]
-    port: Option<LenientI64>,
-}
-
-#[derive(Deserialize)]
 struct WireAnnotation<'a> {
     timestamp: LenientI64,
     #[serde(borrow)]
@@ -62,129 +49,25 @@ struct WireAnnotation<'a> {
 }
 
 /// Parses Zipkin v2 JSON into spans (not yet grouped into traces).
-pub(super) fn parse(bytes: &[u8]) -> Result<(Vec<Span>, Strings), ImportError> {
-    let body = skip_bom_and_ws(bytes);
-    let lead = bytes.len() - body.len();
-    let mut strings = Strings::default();
-    let mut spans = Vec::new();
-    if body.first() == Some(&b'[') {
-        let nested = skip_bom_and_ws(&body[1..]).first() == Some(&b'[');
-        if nested {
-            let traces: Vec<Vec<WireSpan>> =
-                parse_with_path(body).map_err(|e| e.shift(bytes, lead))?;
-            spans.reserve(traces.iter().map(Vec::len).sum());
-            for w in traces.into_iter().flatten() {
-                spans.push(convert(w, &mut strings));
-            }
-        } else {
-            let wire: Vec<WireSpan> = parse_with_path(body).map_err(|e| e.shift(bytes, lead))?;
-            spans.reserve(wire.len());
-            for w in wire {
-                spans.push(convert(w, &mut strings));
-            }
-        }
-    } else {
-        // One span object, or several (JSON Lines): a stream of values.
-        let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<WireSpan>();
-        let mut item = 0usize;
-        loop {
-            let start = stream.byte_offset();
-            match stream.next() {
-                None => break,
-                Some(Ok(w)) => spans.push(convert(w, &mut strings)),
-                Some(Err(_)) => {
-                    let item_start = start
-                        + body[start..]
-                            .iter()
-                            .position(|b| !b.is_ascii_whitespace())
-                            .unwrap_or(0);
-                    let err = parse_with_path::<WireSpan>(&body[item_start..])
-                        .err()
-                        .unwrap_or_else(|| LocatedError::eof(&body[item_start..]));
-                    let mut err = err.shift(bytes, lead + item_start);
-                    if let ImportError::Invalid { path, .. } = &mut err {
-                        *path = if path == "$" {
-                            format!("line-item {}", item + 1)
-                        } else {
-                            format!("line-item {}.{path}", item + 1)
-                        };
-                    }
-                    return Err(err);
-                }
-            }
-            item += 1;
-        }
-    }
-    Ok((spans, strings))
-}
-
-/// A parse error located relative to the slice that was parsed.
-struct LocatedError {
-    path: String,
-    offset: usize,
-    message: String,
-}
-
-impl LocatedError {
-    fn eof(slice: &[u8]) -> LocatedError {
-        LocatedError {
-            path: "$".into(),
-            offset: slice.len(),
-            message: "unexpected end of input".into(),
-        }
-    }
-
-    /// Converts into an [`ImportError`] positioned in the whole input.
-    fn shift(self, whole: &[u8], base: usize) -> ImportError {
-        ImportError::Invalid {
-            format: Format::ZipkinV2,
-            path: self.path,
-            position: Position::from_offset(whole, base + self.offset),
-            message: self.message,
-        }
-    }
-}
-
-fn parse_with_path<'a, T: Deserialize<'a>>(slice: &'a [u8]) -> Result<T, LocatedError> {
-    let mut de = serde_json::Deserializer::from_slice(slice);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        located(
-            slice,
-            if path == "." { "$".into() } else { path },
-            &e.into_inner(),
-        )
+pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
+    let mut batch = Batch::default();
+    for_each_object(bytes, Format::ZipkinV2, |w: WireSpan| {
+        let span = convert(w, &mut batch.strings);
+        batch.spans.push(span);
     })?;
-    // Trailing bytes after a complete value are an error too.
-    de.end().map_err(|e| located(slice, "$".into(), &e))?;
-    Ok(value)
-}
-
-fn located(slice: &[u8], path: String, e: &serde_json::Error) -> LocatedError {
-    let at = Position::from_line_column(slice, e.line(), e.column());
-    // serde_json appends " at line L column C"; we say where ourselves.
-    let text = e.to_string();
-    let message = text
-        .rsplit_once(" at line ")
-        .map_or(text.as_str(), |(m, _)| m)
-        .to_string();
-    LocatedError {
-        path,
-        offset: at.offset,
-        message,
-    }
+    Ok(batch)
 }
 
 fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
-    let kind = match w.kind.as_ref().map(|k| k.0.as_ref()) {
+    let kind = match w.kind.as_ref().map(|k| k.0.to_ascii_uppercase()).as_deref() {
         Some("CLIENT") => Kind::Client,
         Some("SERVER") => Kind::Server,
         Some("PRODUCER") => Kind::Producer,
         Some("CONSUMER") => Kind::Consumer,
         _ => Kind::Unspecified,
     };
-    let local = w.local_endpoint.map(|e| endpoint(e, strings));
-    let remote = w.remote_endpoint.map(|e| endpoint(e, strings));
+    let local = w.local_endpoint.map(|e| e.convert(strings));
+    let remote = w.remote_endpoint.map(|e| e.convert(strings));
     let mut error = false;
     let tags: Vec<Tag> = w
         .tags
@@ -195,7 +78,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
             error |= k == "error" || (k == "otel.status_code" && v.eq_ignore_ascii_case("ERROR"));
             Tag {
                 key: strings.intern(&k),
-                value: v.into_owned().into_boxed_str(),
+                value: Value::Str(v.into_owned().into_boxed_str()),
             }
         })
         .collect();
@@ -203,23 +86,19 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
         .annotations
         .unwrap_or_default()
         .into_iter()
-        .map(|a| Annotation {
-            at: Micros(a.timestamp.0),
-            value: a.value.0.into_owned().into_boxed_str(),
-        })
+        .map(|a| Annotation::new(Micros(a.timestamp.0), a.value.0))
         .collect();
     let name = w.name.map_or(Cow::Borrowed(""), |n| n.0);
+    let status = status_from_tags(&tags, strings);
+    let trace_id = TraceId::parse(&w.trace_id.0, strings);
+    let id = SpanId::parse(&w.id.0, strings);
     Span {
-        trace_id: TraceId::parse(&w.trace_id.0, strings),
-        id: SpanId::parse(&w.id.0, strings),
         parent_id: w
             .parent_id
             .filter(|p| !p.0.is_empty())
             .map(|p| SpanId::parse(&p.0, strings)),
         name: strings.intern(&name),
-        service: local
-            .as_ref()
-            .map_or(crate::model::StrId::EMPTY, |e| e.service),
+        service: local.as_ref().map_or(StrId::EMPTY, |e| e.service),
         kind,
         // Zipkin treats 0 as absent.
         start: w.timestamp.filter(|t| t.0 != 0).map(|t| Micros(t.0)),
@@ -228,30 +107,18 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
         remote,
         tags,
         annotations,
+        status,
         shared: w.shared.unwrap_or(false),
         debug: w.debug.unwrap_or(false),
         error,
-    }
-}
-
-fn endpoint(e: WireEndpoint<'_>, strings: &mut Strings) -> Endpoint {
-    Endpoint {
-        // Zipkin lower-cases service names.
-        service: e.service_name.map_or(crate::model::StrId::EMPTY, |s| {
-            strings.intern(&s.0.to_lowercase())
-        }),
-        ipv4: e.ipv4.map(|s| s.0.into_owned().into_boxed_str()),
-        ipv6: e.ipv6.map(|s| s.0.into_owned().into_boxed_str()),
-        port: e
-            .port
-            .and_then(|p| u16::try_from(p.0).ok())
-            .filter(|p| *p != 0),
+        ..Span::new(trace_id, id)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::import::{import, ImportError};
+    use crate::model::Value;
 
     fn invalid(input: &str) -> (String, usize, usize, usize) {
         match import(input.as_bytes()) {
@@ -327,6 +194,36 @@ mod tests {
         assert!(s.error);
         assert_eq!(t.str(s.service), "front");
         assert_eq!(s.local.as_ref().and_then(|e| e.port), None);
-        assert_eq!(&*s.tags[0].value, "5");
+        assert_eq!(s.tags[0].value, Value::from("5"));
+    }
+
+    #[test]
+    fn fifteen_hex_parent_is_left_padded() {
+        let input = r#"[{"traceId":"2","id":"1","parentId":"23456789abcdef0","kind":"PRODUCER"}]"#;
+        let imported = import(input.as_bytes()).expect("valid");
+        let t = &imported.traces[0];
+        let parent = t.spans[0].parent_id.expect("parent");
+        assert_eq!(parent.display(&t.strings).to_string(), "023456789abcdef0");
+        assert_eq!(t.id_string(), "0000000000000002");
+    }
+
+    #[test]
+    fn v1_core_annotations_in_v2_stay_plain_annotations() {
+        let input = r#"[{"traceId":"a","id":"1","name":"get","localEndpoint":{"serviceName":"web"},
+            "annotations":[{"timestamp":10,"value":"cs"},{"timestamp":30,"value":"cr"}]}]"#;
+        let imported = import(input.as_bytes()).expect("valid");
+        assert_eq!(imported.format, crate::import::Format::ZipkinV2);
+        let s = &imported.traces[0].spans[0];
+        assert_eq!(s.annotations.len(), 2);
+        assert_eq!(s.kind, crate::model::Kind::Unspecified);
+        let d = crate::derive::derive(
+            imported.traces.into_iter().next().expect("trace"),
+            crate::derive::DeriveOptions::default(),
+        );
+        let s = &d.trace.spans[0];
+        assert_eq!(
+            (s.start.map(|m| m.0), s.duration.map(|m| m.0)),
+            (Some(10), Some(20))
+        );
     }
 }

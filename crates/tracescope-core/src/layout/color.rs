@@ -8,13 +8,41 @@ const SERVICE_PALETTE: [u32; 16] = [
 ];
 
 pub fn service_color(name: &str) -> u32 {
+    SERVICE_PALETTE[palette_slot(name)]
+}
+
+fn palette_slot(name: &str) -> usize {
     // FNV-1a: tiny, stable across platforms and releases.
     let mut h: u32 = 0x811c_9dc5;
     for b in name.bytes() {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    SERVICE_PALETTE[(h % SERVICE_PALETTE.len() as u32) as usize]
+    (h % SERVICE_PALETTE.len() as u32) as usize
+}
+
+/// Colours for the services of one trace: each keeps its hashed colour unless another
+/// service of the trace already has it, then takes the next free one, so that up to
+/// 16 services are told apart. Assigned in name order, so the result does not depend on
+/// span order.
+pub fn distinct_service_colors(names: &[&str]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| names[i]);
+    let mut taken = [false; SERVICE_PALETTE.len()];
+    let mut out = vec![0; names.len()];
+    for i in order {
+        let mut slot = palette_slot(names[i]);
+        if taken.iter().all(|t| *t) {
+            out[i] = SERVICE_PALETTE[slot];
+            continue;
+        }
+        while taken[slot] {
+            slot = (slot + 1) % SERVICE_PALETTE.len();
+        }
+        taken[slot] = true;
+        out[i] = SERVICE_PALETTE[slot];
+    }
+    out
 }
 
 /// The colours of one theme.
@@ -28,6 +56,10 @@ pub struct Theme {
     pub ruler: u32,
     pub error: u32,
     pub divider: u32,
+    pub selected: u32,
+    pub hover: u32,
+    pub critical: u32,
+    pub skew: u32,
 }
 
 impl Theme {
@@ -40,6 +72,10 @@ impl Theme {
         ruler: 0xeef1f4,
         error: 0xd1242f,
         divider: 0xc9ced4,
+        selected: 0xdbeafe,
+        hover: 0xeef4ff,
+        critical: 0x1f2328,
+        skew: 0xe36209,
     };
     pub const DARK: Theme = Theme {
         background: 0x16191d,
@@ -50,10 +86,46 @@ impl Theme {
         ruler: 0x22272e,
         error: 0xff6b6b,
         divider: 0x3a414a,
+        selected: 0x1f3a5f,
+        hover: 0x232a33,
+        critical: 0xf0f3f6,
+        skew: 0xffa657,
     };
 }
 
 /// `#rrggbb` for canvas fill styles.
 pub fn css(color: u32) -> String {
     format!("#{:06x}", color & 0xff_ffff)
+}
+
+/// `a` moved `t` (0..1) of the way towards `b`, per channel.
+pub fn mix(a: u32, b: u32, t: f32) -> u32 {
+    let ch = |shift: u32| {
+        let x = ((a >> shift) & 0xff) as f32;
+        let y = ((b >> shift) & 0xff) as f32;
+        ((x + (y - x) * t).round().clamp(0.0, 255.0) as u32) << shift
+    };
+    ch(16) | ch(8) | ch(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_of_a_trace_get_distinct_colours() {
+        let names: Vec<String> = (0..16).map(|i| format!("service-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let colors = distinct_service_colors(&refs);
+        let mut unique = colors.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 16);
+        // Order of appearance does not matter.
+        let mut rev = refs.clone();
+        rev.reverse();
+        let mut back = distinct_service_colors(&rev);
+        back.reverse();
+        assert_eq!(back, colors);
+    }
 }

@@ -82,7 +82,7 @@ pub fn render(
             let o = (y * w + x) * 4;
             let (r, g, b) = if sw > 1e-3 {
                 // Coverage: at least clearly visible for one row, saturating when full.
-                let alpha = (0.35 + 0.65 * (sw / per_pixel_row).min(1.0)).min(1.0);
+                let alpha = (0.6 * sw.min(1.0) + 0.4 * (sw / per_pixel_row).min(1.0)).min(1.0);
                 (
                     bg[0] + (sr / sw - bg[0]) * alpha,
                     bg[1] + (sg / sw - bg[1]) * alpha,

@@ -73,6 +73,23 @@ impl WaterfallModel {
             }
             *slot
         };
+        // Services of this trace get colours distinct from each other.
+        let mut service_labels: Vec<u32> = d
+            .trace
+            .spans
+            .iter()
+            .map(|sp| label(&mut m, sp.service))
+            .collect();
+        service_labels.sort_unstable();
+        service_labels.dedup();
+        let names: Vec<&str> = service_labels
+            .iter()
+            .map(|&l| m.labels[l as usize].as_str())
+            .collect();
+        let colors = crate::layout::color::distinct_service_colors(&names);
+        for (l, c) in service_labels.iter().zip(colors) {
+            m.label_color[*l as usize] = c;
+        }
         let self_times = d.self_times();
         let mut pos_of = vec![0u32; d.trace.spans.len()];
         for (pos, &SpanIdx(s)) in d.tree.preorder.iter().enumerate() {
@@ -83,8 +100,8 @@ impl WaterfallModel {
             on_path[seg.span.get()] = true;
             m.critical.push((
                 pos_of[seg.span.get()],
-                seg.start_us - d.summary.start_us,
-                seg.end_us - d.summary.start_us,
+                seg.start_us.saturating_sub(d.summary.start_us),
+                seg.end_us.saturating_sub(d.summary.start_us),
             ));
         }
         m.critical.sort_unstable();
@@ -94,7 +111,8 @@ impl WaterfallModel {
             m.span.push(s);
             m.subtree.push(d.tree.subtree_size[k]);
             m.depth.push(d.tree.depth[k]);
-            m.start.push(d.tree.start[k] - d.summary.start_us);
+            m.start
+                .push(d.tree.start[k].saturating_sub(d.summary.start_us));
             m.duration.push(d.tree.duration[k]);
             m.self_time.push(self_times[k]);
             let sv = label(&mut m, span.service);
@@ -136,7 +154,7 @@ impl WaterfallModel {
     }
 
     pub fn end(&self, pos: usize) -> i64 {
-        self.start[pos] + self.duration[pos]
+        self.start[pos].saturating_add(self.duration[pos])
     }
 
     /// Encodes the model as one little-endian byte buffer (for transfer between threads).

@@ -1,0 +1,155 @@
+//! The span detail panel (DOM, beside the canvas). Every string in it is untrusted and
+//! rendered as text; only tag values that are http(s) URLs become links.
+
+use leptos::prelude::*;
+use tracescope_core::engine::SpanDetail;
+use tracescope_core::layout::time_axis::format_duration;
+
+use crate::engine_client::EngineClient;
+
+/// A link target only for plain http(s) URLs; anything else (`javascript:` …) stays text.
+fn safe_url(value: &str) -> Option<String> {
+    let v = value.trim();
+    let lower = v.get(..8).unwrap_or(v).to_ascii_lowercase();
+    let ok = (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !v.chars().any(|c| c.is_control() || c.is_whitespace());
+    if !ok {
+        return None;
+    }
+    // Let the browser's URL parser have the last word.
+    let url = web_sys::Url::new(v).ok()?;
+    matches!(url.protocol().as_str(), "http:" | "https:").then(|| url.href())
+}
+
+fn copy(text: String) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(&text);
+    }
+}
+
+#[component]
+pub fn SpanDetailPanel(
+    client: EngineClient,
+    trace: usize,
+    span: u32,
+    on_close: impl Fn() + 'static,
+    on_focus: impl Fn() + 'static,
+) -> impl IntoView {
+    let detail: RwSignal<Option<SpanDetail>> = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        let d = client.span_detail(trace, span).await;
+        let _ = detail.try_set(d);
+    });
+    view! {
+        <aside class="detail" data-testid="span-detail" data-span=span.to_string()>
+            <div class="detail-head">
+                <button data-testid="detail-close" title="Close (Esc)" on:click=move |_| on_close()>"×"</button>
+                <button data-testid="detail-focus" title="Show only this subtree (f)" on:click=move |_| on_focus()>"Focus subtree"</button>
+            </div>
+            {move || detail.get().map(render)}
+        </aside>
+    }
+}
+
+fn id_row(label: &'static str, value: String) -> impl IntoView {
+    let v = value.clone();
+    view! {
+        <tr>
+            <th>{label}</th>
+            <td class="mono">{value}" "<button class="copy" title="Copy to the clipboard" on:click=move |_| copy(v.clone())>"copy"</button></td>
+        </tr>
+    }
+}
+
+fn render(d: SpanDetail) -> impl IntoView {
+    let title = format!(
+        "{}: {}",
+        if d.service.is_empty() {
+            "(unknown)"
+        } else {
+            &d.service
+        },
+        d.name
+    );
+    let raw = serde_json::to_string_pretty(&d).unwrap_or_default();
+    let tags = d
+        .tags
+        .iter()
+        .map(|(k, v)| {
+            let value = match safe_url(v) {
+                Some(href) => {
+                    view! { <a href=href target="_blank" rel="noopener noreferrer">{v.clone()}</a> }
+                        .into_any()
+                }
+                None => view! { <span>{v.clone()}</span> }.into_any(),
+            };
+            view! { <tr><th class="mono">{k.clone()}</th><td class="value">{value}</td></tr> }
+        })
+        .collect_view();
+    let annotations = d
+        .annotations
+        .iter()
+        .map(|(at, v)| view! { <tr><th>{format!("+{}", format_duration(*at))}</th><td>{v.clone()}</td></tr> })
+        .collect_view();
+    let links = d
+        .links
+        .iter()
+        .map(|l| {
+            let attrs = l.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+            view! { <tr><th>{l.kind.clone()}</th><td class="mono">{format!("{} / {}", l.trace_id, l.span_id)}" "{attrs}</td></tr> }
+        })
+        .collect_view();
+    let resource = d
+        .resource
+        .iter()
+        .map(|(k, v)| view! { <tr><th class="mono">{k.clone()}</th><td>{v.clone()}</td></tr> })
+        .collect_view();
+    let warnings = d
+        .warnings
+        .iter()
+        .map(|w| view! { <li>{w.clone()}</li> })
+        .collect_view();
+    view! {
+        <h3 class="detail-title" title=title.clone()>{title.clone()}</h3>
+        {d.error.then(|| view! { <p class="badge-error">"error"</p> })}
+        <table class="kv">
+            {id_row("Span ID", d.span_id.clone())}
+            {d.parent_id.clone().map(|p| id_row("Parent ID", p))}
+            {id_row("Trace ID", d.trace_id.clone())}
+            <tr><th>"Kind"</th><td>{if d.kind.is_empty() { "local".to_string() } else { d.kind.clone() }}{d.shared.then_some(" (shared)")}</td></tr>
+            {d.local_endpoint.clone().map(|e| view! { <tr><th>"Local"</th><td>{e}</td></tr> })}
+            {d.remote_endpoint.clone().map(|e| view! { <tr><th>"Remote"</th><td>{e}</td></tr> })}
+            <tr><th>"Start"</th><td>{format!("+{}", format_duration(d.start_offset_us))}</td></tr>
+            <tr><th>"Duration"</th><td>{format_duration(d.duration_us)}</td></tr>
+            <tr><th>"Self time"</th><td>{format_duration(d.self_time_us)}</td></tr>
+            <tr><th>"Children"</th><td>{d.child_count}</td></tr>
+            {d.status.clone().map(|st| view! { <tr><th>"Status"</th><td>{st}</td></tr> })}
+            {d.scope.clone().map(|sc| view! { <tr><th>"Scope"</th><td>{sc}</td></tr> })}
+            {(d.skew_delta_us != 0).then(|| view! {
+                <tr><th>"Clock skew"</th><td data-testid="skew-note">{format!("moved {} by skew correction", format_duration(d.skew_delta_us))}</td></tr>
+            })}
+        </table>
+        <h4>{format!("Tags ({})", d.tags.len())}</h4>
+        <table class="kv tags" data-testid="span-tags">{tags}</table>
+        {(!d.annotations.is_empty()).then(|| view! {
+            <h4>{format!("Annotations ({})", d.annotations.len())}</h4>
+            <table class="kv">{annotations}</table>
+        })}
+        {(!d.links.is_empty()).then(|| view! {
+            <h4>{format!("Links ({})", d.links.len())}</h4>
+            <table class="kv" data-testid="span-links">{links}</table>
+        })}
+        {(!d.resource.is_empty()).then(|| view! {
+            <h4>"Resource"</h4>
+            <table class="kv">{resource}</table>
+        })}
+        {(!d.warnings.is_empty()).then(|| view! {
+            <h4>"Warnings"</h4>
+            <ul class="warnings">{warnings}</ul>
+        })}
+        <details>
+            <summary>"Raw (JSON)"</summary>
+            <pre class="raw" data-testid="span-raw">{raw}</pre>
+        </details>
+    }
+}
