@@ -23,10 +23,15 @@ const LOOKBACKS: &[(u64, &str)] = &[
 ];
 
 /// Runs a search; previous results stay on screen when it fails.
+/// Numbers searches so that only the newest one's answer is shown: an older search that
+/// answers late (the start-up search, a slow worker) must not replace newer results.
+static SEARCH_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn run_search(state: AppState, params: SearchParams) {
     let Some(api) = state.api.get_untracked() else {
         return;
     };
+    let seq = SEARCH_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let now_ms = js_sys::Date::now() as u64;
     let url = TracesQuery {
         service: params.service.clone(),
@@ -45,6 +50,9 @@ fn run_search(state: AppState, params: SearchParams) {
                 .map_err(|e| AppError::from_load(Origin::Url(&url), e)),
             Err(e) => Err(Some(e)),
         };
+        if SEARCH_SEQ.load(std::sync::atomic::Ordering::Relaxed) != seq {
+            return;
+        }
         state.busy.set(false);
         match result {
             Ok(info) => {
