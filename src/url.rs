@@ -44,20 +44,7 @@ pub fn navigate(view: &[(&str, String)]) {
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| ((*k).to_string(), v.clone())),
     );
-    let query: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let qs = tracescope_core::api::query_string(&query);
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let path = window.location().pathname().unwrap_or_default();
-    let target = if qs.is_empty() {
-        path
-    } else {
-        format!("{path}?{qs}")
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&target));
-    }
+    write(&pairs, false);
 }
 
 /// Sets (or, with `None`, removes) parameters in place, without a history entry: for
@@ -70,6 +57,11 @@ pub fn set_params(changes: &[(&str, Option<String>)]) {
             pairs.push(((*key).to_string(), v.clone()));
         }
     }
+    write(&pairs, true);
+}
+
+/// Puts `pairs` in the address bar: a new history entry, or in place when `replace`.
+fn write(pairs: &[(String, String)], replace: bool) {
     let query: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let qs = tracescope_core::api::query_string(&query);
     let Some(window) = web_sys::window() else {
@@ -82,6 +74,10 @@ pub fn set_params(changes: &[(&str, Option<String>)]) {
         format!("{path}?{qs}")
     };
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+        let _ = if replace {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&target))
+        } else {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&target))
+        };
     }
 }
