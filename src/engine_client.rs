@@ -260,11 +260,13 @@ fn unexpected(reply: &Reply) -> LoadError {
 }
 
 /// Decodes a model on the main thread. Copying it into wasm memory and decoding it take
-/// tens of ms each for a million spans, so each gets a task of its own, and the page's
-/// reaction to the result (building the view) another: no long task. Timed as performance
-/// measures for the benchmark.
+/// tens of ms each for a million spans, so the copy is split into tasks of 8 MB, the decode
+/// gets a task of its own, and the page's reaction to the result (building the view) another.
+/// Timed as performance measures for the benchmark (`copy-model` spans its tasks).
 async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
-    let bytes = crate::progress::measured("tracescope:copy-model", || bytes_of(buf));
+    let start = crate::progress::now_ms();
+    let bytes = copy_in_tasks(buf).await;
+    crate::progress::measure_since("tracescope:copy-model", start);
     yield_to_browser().await;
     let model = crate::progress::measured("tracescope:decode-model", || {
         WaterfallModel::from_bytes(&bytes).map(Arc::new)
@@ -273,6 +275,28 @@ async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> 
     yield_to_browser().await;
     model
 }
+
+/// `bytes_of(buf)`, in slices of [`COPY_CHUNK`] bytes with a yield between them.
+async fn copy_in_tasks(buf: &js_sys::ArrayBuffer) -> Vec<u8> {
+    let len = buf.byte_length();
+    if len <= COPY_CHUNK {
+        return bytes_of(buf);
+    }
+    let mut out = vec![0u8; len as usize];
+    let mut at = 0;
+    while at < len {
+        let n = COPY_CHUNK.min(len - at);
+        js_sys::Uint8Array::new_with_byte_offset_and_length(buf, at, n)
+            .copy_to(&mut out[at as usize..(at + n) as usize]);
+        at += n;
+        if at < len {
+            yield_to_browser().await;
+        }
+    }
+    out
+}
+
+const COPY_CHUNK: u32 = 8 << 20;
 
 /// Ends the current task; continues in a new one (after input and rendering had a chance).
 async fn yield_to_browser() {

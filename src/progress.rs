@@ -16,6 +16,7 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 use tracescope_core::engine::{Progress, Stage};
+use wasm_bindgen::JsCast;
 
 use crate::state::{use_app, AppState};
 
@@ -51,6 +52,24 @@ fn performance() -> Option<web_sys::Performance> {
 pub fn mark(name: &str) {
     if let Some(p) = performance() {
         let _ = p.mark(name);
+    }
+}
+
+pub fn now_ms() -> f64 {
+    performance().map_or(0.0, |p| p.now())
+}
+
+/// Records the performance measure `name` from `start` (a [`now_ms`]) to now.
+pub fn measure_since(name: &str, start: f64) {
+    // `performance.measure(name, { start })` (web-sys has it only as an unstable API).
+    let Some(p) = performance() else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"start".into(), &start.into());
+    if let Ok(measure) = js_sys::Reflect::get(&p, &"measure".into()) {
+        let measure: js_sys::Function = measure.unchecked_into();
+        let _ = measure.call2(&p, &name.into(), &options);
     }
 }
 
@@ -93,6 +112,7 @@ pub fn begin(state: AppState, what: String) -> Ticket {
         for m in MARKS {
             p.clear_marks_with_mark_name(m);
         }
+        p.clear_measures_with_measure_name("tracescope:copy-model");
         p.clear_measures_with_measure_name("tracescope:decode-model");
     }
     mark("tracescope:load-start");
