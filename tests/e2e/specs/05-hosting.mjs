@@ -15,7 +15,12 @@ function recordTraffic(page) {
   const bad = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('response', (r) => r.status() >= 400 && bad.push(`${r.status()} ${r.url()}`));
-  page.on('requestfailed', (r) => bad.push(`failed ${r.url()} (${r.failure()?.errorText})`));
+  // A request the page itself cancelled (ERR_ABORTED: e.g. a spare engine worker stopped
+  // while its script loads) is not a hosting problem; refused, missing or blocked ones are.
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) bad.push(`failed ${r.url()} (${why})`);
+  });
   return { requests, bad };
 }
 
