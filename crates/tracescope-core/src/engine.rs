@@ -307,7 +307,7 @@ impl Engine {
             start_offset_us: start.saturating_sub(d.summary.start_us),
             start_us: start,
             duration_us: d.tree.duration[k],
-            self_time_us: d.self_times().get(k).copied().unwrap_or(0),
+            self_time_us: crate::derive::self_time(&d.tree, SpanIdx(span)),
             skew_delta_us: d.skew_delta(SpanIdx(span)),
             error: s.error,
             shared: s.shared,

@@ -21,7 +21,7 @@ use crate::model::{SpanIdx, Trace};
 
 pub use critical_path::{critical_path, CriticalSegment};
 pub use dependencies::{dependency_links, DependencyLink, DependencyLinker};
-pub use self_time::self_times;
+pub use self_time::{self_time, self_times};
 pub use service_graph::{service_graph, ServiceEdge, ServiceGraph, ServiceNode};
 pub use skew::SkewAdjustment;
 pub use stats::{stats, GroupBy, GroupStats};

@@ -5,37 +5,40 @@
 use super::SpanTree;
 use crate::model::SpanIdx;
 
-/// Self time of each span in µs, by span index. One pass over each span's children, which
-/// the tree keeps sorted by start.
+/// Self time of each span in µs, by span index.
 pub fn self_times(tree: &SpanTree) -> Vec<i64> {
     (0..tree.len())
-        .map(|i| {
-            let span = SpanIdx(i as u32);
-            let (s, e) = (tree.start[i], tree.end(span));
-            let mut covered = 0i64;
-            // The run of overlapping children being merged.
-            let mut run: Option<(i64, i64)> = None;
-            for c in tree.children(span) {
-                let lo = tree.start[c.get()].max(s);
-                let hi = tree.end(c).min(e);
-                if hi <= lo {
-                    continue;
-                }
-                run = match run {
-                    Some((a, b)) if lo <= b => Some((a, b.max(hi))),
-                    Some((a, b)) => {
-                        covered = covered.saturating_add(b.saturating_sub(a));
-                        Some((lo, hi))
-                    }
-                    None => Some((lo, hi)),
-                };
-            }
-            if let Some((a, b)) = run {
-                covered = covered.saturating_add(b.saturating_sub(a));
-            }
-            e.saturating_sub(s).saturating_sub(covered).max(0)
-        })
+        .map(|i| self_time(tree, SpanIdx(i as u32)))
         .collect()
+}
+
+/// Self time of one span in µs: one pass over its children, which the tree keeps sorted
+/// by start.
+pub fn self_time(tree: &SpanTree, span: SpanIdx) -> i64 {
+    let i = span.get();
+    let (s, e) = (tree.start[i], tree.end(span));
+    let mut covered = 0i64;
+    // The run of overlapping children being merged.
+    let mut run: Option<(i64, i64)> = None;
+    for c in tree.children(span) {
+        let lo = tree.start[c.get()].max(s);
+        let hi = tree.end(c).min(e);
+        if hi <= lo {
+            continue;
+        }
+        run = match run {
+            Some((a, b)) if lo <= b => Some((a, b.max(hi))),
+            Some((a, b)) => {
+                covered = covered.saturating_add(b.saturating_sub(a));
+                Some((lo, hi))
+            }
+            None => Some((lo, hi)),
+        };
+    }
+    if let Some((a, b)) = run {
+        covered = covered.saturating_add(b.saturating_sub(a));
+    }
+    e.saturating_sub(s).saturating_sub(covered).max(0)
 }
 
 #[cfg(test)]
