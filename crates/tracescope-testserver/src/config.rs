@@ -15,6 +15,8 @@ usage: tracescope-testserver [options]
   --shift-to-now              move each loaded trace so its newest span ends just before now
   --static DIR                serve a static folder (e.g. the app's dist/)
   --static-path /PREFIX/      where --static is mounted (default /)
+  --static-header 'NAME: V'   add a header to every static file response (repeatable),
+                              e.g. a Content-Security-Policy
   --allowed-origins A,B       CORS allowed origins (default *)
   --no-cors                   send no CORS headers at all
   --fault-delay-ms N          delay every API response by N ms
@@ -69,6 +71,8 @@ pub struct ServerConfig {
     pub shift_to_now: bool,
     pub static_dir: Option<PathBuf>,
     pub static_path: String,
+    /// Extra headers on static files (name, value): how a host sends a CSP.
+    pub static_headers: Vec<(String, String)>,
     pub cors_enabled: bool,
     pub allowed_origins: Vec<String>,
     /// Faults applied to every API request (from the `--fault-*` flags).
@@ -90,6 +94,7 @@ impl Default for ServerConfig {
             shift_to_now: false,
             static_dir: None,
             static_path: "/".into(),
+            static_headers: Vec::new(),
             cors_enabled: true,
             allowed_origins: vec!["*".into()],
             fault: Fault::default(),
@@ -158,6 +163,19 @@ impl ServerConfig {
                 "--shift-to-now" => c.shift_to_now = true,
                 "--static" => c.static_dir = Some(PathBuf::from(value()?)),
                 "--static-path" => c.static_path = normalize_mount(&value()?),
+                "--static-header" => {
+                    let v = value()?;
+                    let (name, val) = v
+                        .split_once(':')
+                        .ok_or_else(|| format!("--static-header wants 'NAME: VALUE', got {v:?}"))?;
+                    let (name, val) = (name.trim(), val.trim());
+                    if axum::http::HeaderName::from_bytes(name.as_bytes()).is_err()
+                        || axum::http::HeaderValue::from_str(val).is_err()
+                    {
+                        return Err(format!("--static-header: {v:?} is not a valid HTTP header"));
+                    }
+                    c.static_headers.push((name.to_string(), val.to_string()));
+                }
                 "--allowed-origins" => c.allowed_origins = list(&value()?),
                 "--no-cors" => c.cors_enabled = false,
                 "--fault-delay-ms" => {
@@ -282,5 +300,19 @@ mod tests {
         assert!(parse(&["--fault-status", "9"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
         assert_eq!(parse(&["-h"]), Err("help".into()));
+        let c = parse(&[
+            "--static-header",
+            "Content-Security-Policy: default-src 'self'",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.static_headers,
+            [(
+                "Content-Security-Policy".into(),
+                "default-src 'self'".into()
+            )]
+        );
+        assert!(parse(&["--static-header", "no colon"]).is_err());
+        assert!(parse(&["--static-header", "bad name: x"]).is_err());
     }
 }

@@ -14,7 +14,7 @@ use crate::store::{Store, TraceData};
 use crate::wire::Span;
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -87,7 +87,20 @@ fn inner_router(state: Arc<AppState>) -> Router {
         .nest("/zipkin", api)
         .route("/zipkin/config.json", get(ui_config));
     if let Some(dir) = &state.cfg.static_dir {
-        let files = ServeDir::new(dir);
+        let headers: Arc<[(HeaderName, HeaderValue)]> = state
+            .cfg
+            .static_headers
+            .iter()
+            .filter_map(|(n, v)| {
+                Some((
+                    HeaderName::from_bytes(n.as_bytes()).ok()?,
+                    HeaderValue::from_str(v).ok()?,
+                ))
+            })
+            .collect();
+        let files = Router::new().fallback_service(ServeDir::new(dir)).layer(
+            axum::middleware::map_response_with_state(headers, add_static_headers),
+        );
         let mount = state.cfg.static_path.trim_end_matches('/');
         router = if mount.is_empty() {
             router.fallback_service(files)
@@ -96,6 +109,17 @@ fn inner_router(state: Arc<AppState>) -> Router {
         };
     }
     router.with_state(state)
+}
+
+/// The `--static-header`s, on every static file response.
+async fn add_static_headers(
+    State(headers): State<Arc<[(HeaderName, HeaderValue)]>>,
+    mut resp: Response,
+) -> Response {
+    for (name, value) in headers.iter() {
+        resp.headers_mut().insert(name.clone(), value.clone());
+    }
+    resp
 }
 
 /// True for paths that faults apply to (static files are never faulted).
