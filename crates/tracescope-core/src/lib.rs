@@ -13,6 +13,7 @@ pub mod draw;
 pub mod engine;
 pub mod export;
 pub mod filter;
+mod hash;
 pub mod import;
 pub mod layout;
 pub mod model;

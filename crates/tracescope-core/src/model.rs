@@ -1,9 +1,10 @@
 //! The canonical trace model. Every importer converts into it; nothing downstream
 //! knows which format a trace came from.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+
+use crate::hash::FxHashMap;
 
 /// A time or duration in microseconds (Zipkin's unit; epoch-based for timestamps).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,15 +32,17 @@ impl StrId {
 #[derive(Debug, Clone)]
 pub struct Strings {
     all: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, StrId>,
+    index: FxHashMap<Arc<str>, StrId>,
 }
 
 impl Default for Strings {
     fn default() -> Self {
         let empty: Arc<str> = Arc::from("");
+        let mut index = FxHashMap::default();
+        index.insert(empty.clone(), StrId::EMPTY);
         Strings {
-            all: vec![empty.clone()],
-            index: HashMap::from([(empty, StrId::EMPTY)]),
+            all: vec![empty],
+            index,
         }
     }
 }
@@ -108,16 +111,11 @@ pub enum TraceId {
 
 impl TraceId {
     pub fn parse(s: &str, strings: &mut Strings) -> TraceId {
-        if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !s.is_empty() && s.len() <= 32 {
             let split = s.len().saturating_sub(16);
-            let (hi, lo) = s.split_at(split);
-            let low = parse_hex_u64(lo);
-            let high = if hi.is_empty() {
-                Some(0)
-            } else {
-                parse_hex_u64(hi)
-            };
-            if let (Some(high), Some(low)) = (high, low) {
+            let (hi, lo) = s.as_bytes().split_at(split);
+            let high = if hi.is_empty() { Some(0) } else { hex_u64(hi) };
+            if let (Some(high), Some(low)) = (high, hex_u64(lo)) {
                 return TraceId::Hex {
                     high,
                     low,
@@ -168,10 +166,25 @@ impl fmt::Display for IdDisplay<'_> {
 }
 
 fn parse_hex_u64(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 16 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    hex_u64(s.as_bytes())
+}
+
+/// 1 to 16 hex digits of any case, in one pass (ids are parsed a million times a trace).
+fn hex_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 16 {
         return None;
     }
-    u64::from_str_radix(s, 16).ok()
+    let mut v = 0u64;
+    for &b in s {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u64::from(d);
+    }
+    Some(v)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -21,24 +21,25 @@
 //! Spans keep their input order: a merged span sits where its first report was.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 
 use super::{Warning, WarningKind};
-use crate::model::{Endpoint, Kind, Micros, Span, SpanIdx, StatusCode, StrId, Strings, Trace};
+use crate::hash::FxHashSet;
+use crate::model::{
+    Endpoint, Kind, Micros, Span, SpanId, SpanIdx, StatusCode, StrId, Strings, Trace,
+};
 
 /// Returns the cleaned trace and a warning per change that affects what is shown.
+///
+/// Works in place: spans are never moved except to close the gaps merged copies leave, and
+/// only reports that share an id (few, in real traces) are compared with Zipkin's ordering.
 pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
     let strings = trace.strings.clone();
-    let mut input: Vec<Option<Span>> = std::mem::take(&mut trace.spans)
-        .into_iter()
-        .map(Some)
-        .collect();
+    let spans = &mut trace.spans;
     // Notes about input spans, turned into warnings once their cleaned index is known.
     let mut notes: Vec<(usize, WarningKind, String)> = Vec::new();
 
     let unknown = strings_lookup(&strings, "unknown");
-    for (i, slot) in input.iter_mut().enumerate() {
-        let Some(span) = slot.as_mut() else { continue };
+    for (i, span) in spans.iter_mut().enumerate() {
         if span.parent_id == Some(span.id) {
             span.parent_id = None;
             notes.push((
@@ -61,140 +62,209 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
         }
     }
 
-    // Group by id, then order each group the way Zipkin does before merging neighbours.
-    let mut order: Vec<usize> = (0..input.len()).collect();
-    {
-        let span = |i: usize| input[i].as_ref();
-        order.sort_by(|&a, &b| match (span(a), span(b)) {
-            (Some(x), Some(y)) => {
-                x.id.cmp(&y.id)
-                    .then_with(|| compare_shared(x, y))
-                    .then_with(|| compare_endpoint(x.local.as_ref(), y.local.as_ref(), &strings))
-                    .then(a.cmp(&b))
-            }
-            _ => a.cmp(&b),
-        });
-    }
-
-    // (first input index, cleaned span, number of reports merged into it)
-    let mut cleaned: Vec<(usize, Span, u32)> = Vec::with_capacity(input.len());
-    // Input index → index into `cleaned` of the span it became part of.
-    let mut owner = vec![usize::MAX; input.len()];
+    // Group by id: (id as a number, index with the id's variant in the top bit), sorted.
+    let keys = id_groups(spans);
+    // Positions left empty by reports merged into another (sorted at the end).
+    let mut removed: Vec<u32> = Vec::new();
+    // (position of a cleaned span, reports merged into it)
+    let mut merges: Vec<(u32, u32)> = Vec::new();
+    // (input index of a report, position of the cleaned span it became part of), for the
+    // reports of ids that occur more than once.
+    let mut moved: Vec<(u32, u32)> = Vec::new();
+    let mut group: Vec<usize> = Vec::new();
     let mut g = 0;
-    while g < order.len() {
-        let Some(id) = input[order[g]].as_ref().map(|s| s.id) else {
-            g += 1;
-            continue;
-        };
+    while g < keys.len() {
         let mut end = g + 1;
-        while end < order.len() && input[order[end]].as_ref().map(|s| s.id) == Some(id) {
+        while end < keys.len() && keys[end].0 == keys[g].0 && same_variant(keys[end].1, keys[g].1) {
             end += 1;
         }
-        // Previous cleaned span of this id (Zipkin's `last`), by index into `cleaned`.
-        let mut last: Option<usize> = None;
-        let mut i = g;
-        while i < end {
-            let first_input = order[i];
-            let Some(mut span) = input[first_input].take() else {
-                i += 1;
-                continue;
-            };
-            let mut first = first_input;
-            owner[first_input] = cleaned.len();
-            let mut merged = 0u32;
-            let mut tracker = EndpointTracker::default();
-            tracker.try_merge(span.local.as_ref());
-            let mut j = i + 1;
-            while j < end {
-                let Some(next) = input[order[j]].as_ref() else {
-                    break;
-                };
-                let same_side = span.shared == next.shared;
-                let kinds_agree = span.kind == next.kind
-                    || span.kind == Kind::Unspecified
-                    || next.kind == Kind::Unspecified;
-                if !(same_side && kinds_agree && tracker.try_merge(next.local.as_ref())) {
-                    break;
-                }
-                if let Some(next) = input[order[j]].take() {
-                    merge_into(&mut span, next, unknown);
-                }
-                owner[order[j]] = cleaned.len();
-                first = first.min(order[j]);
-                merged += 1;
-                j += 1;
-            }
-            if let Some(l) = last {
-                let prev = &cleaned[l].1;
-                if prev.kind == Kind::Client && span.kind == Kind::Server && !span.shared {
-                    span.shared = true;
-                }
-                if span.shared && span.parent_id.is_none() && prev.parent_id.is_some() {
-                    span.parent_id = prev.parent_id;
-                }
-            }
-            last = Some(cleaned.len());
-            cleaned.push((first, span, merged));
-            i = j;
+        if end - g > 1 {
+            group.clear();
+            group.extend(keys[g..end].iter().map(|k| (k.1 & INDEX_MASK) as usize));
+            merge_group(
+                spans,
+                &group,
+                &strings,
+                unknown,
+                &mut removed,
+                &mut merges,
+                &mut moved,
+            );
         }
         g = end;
     }
+    drop(keys);
+    removed.sort_unstable();
 
     // A lone root marked shared has no client here: it is just the root.
-    let mut roots = cleaned.iter().filter(|c| c.1.parent_id.is_none());
-    if let (Some(_), None) = (roots.next(), roots.next()) {
-        if let Some(root) = cleaned.iter_mut().find(|c| c.1.parent_id.is_none()) {
-            root.1.shared = false;
-        }
+    let is_removed = |i: usize| removed.binary_search(&(i as u32)).is_ok();
+    let mut roots = spans
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| s.parent_id.is_none() && !is_removed(*i))
+        .map(|(i, _)| i);
+    if let (Some(root), None) = (roots.next(), roots.next()) {
+        spans[root].shared = false;
     }
 
-    // Spans keep input order: by the first report of each.
-    let mut by_first: Vec<usize> = (0..cleaned.len()).collect();
-    by_first.sort_unstable_by_key(|&c| cleaned[c].0);
-    let mut position = vec![0usize; cleaned.len()];
-    for (k, &c) in by_first.iter().enumerate() {
-        position[c] = k;
+    // Close the gaps: spans keep input order (a merged span sits where its first report was).
+    // The cleaned index of position `p` is `p` minus the gaps before it.
+    let final_idx = |p: u32| span_idx(p as usize - removed.partition_point(|&r| r < p));
+    if !removed.is_empty() {
+        let mut i = 0usize;
+        let mut next_gap = 0usize;
+        spans.retain(|_| {
+            let gone = removed.get(next_gap) == Some(&(i as u32));
+            next_gap += usize::from(gone);
+            i += 1;
+            !gone
+        });
     }
-    cleaned.sort_unstable_by_key(|c| c.0);
+
     let mut warnings = Vec::new();
-    let mut spans = Vec::with_capacity(cleaned.len());
-    for (k, (_, span, merged)) in cleaned.into_iter().enumerate() {
-        let idx = span_idx(k);
+    for &(pos, merged) in &merges {
+        let idx = final_idx(pos);
+        let id = spans[idx.get()].id.display(&strings).to_string();
         for copy in 1..=merged {
             warnings.push(Warning {
                 kind: WarningKind::DuplicateMerged,
                 span: Some(idx),
                 detail: format!(
-                    "report {} of {} of span {} merged into this one",
+                    "report {} of {} of span {id} merged into this one",
                     copy + 1,
                     merged + 1,
-                    span.id.display(&strings)
                 ),
             });
         }
-        spans.push(span);
     }
     // A note on any report concerns the span it became part of; once per span and kind.
-    let mut noted: HashSet<(usize, WarningKind)> = HashSet::new();
+    moved.sort_unstable();
+    let mut noted: FxHashSet<(SpanIdx, WarningKind)> = FxHashSet::default();
     for (input_idx, kind, detail) in notes {
-        let Some(&c) = owner.get(input_idx).filter(|&&c| c != usize::MAX) else {
-            continue;
+        let input = input_idx as u32;
+        let pos = match moved.binary_search_by_key(&input, |m| m.0) {
+            Ok(m) => moved[m].1,
+            Err(_) => input,
         };
-        let k = position[c];
+        let k = final_idx(pos);
         if noted.insert((k, kind)) {
             warnings.push(Warning {
                 kind,
-                span: Some(span_idx(k)),
+                span: Some(k),
                 detail,
             });
         }
     }
     for (k, span) in spans.iter_mut().enumerate() {
-        fill_times_from_annotations(span, span_idx(k), &mut warnings);
+        if !span.annotations.is_empty() {
+            fill_times_from_annotations(span, span_idx(k), &mut warnings);
+        }
     }
     warnings.sort_by_key(|w| (w.span, w.kind));
-    trace.spans = spans;
     (trace, warnings)
+}
+
+/// Takes a span out, leaving an empty one (no allocation) in its place.
+fn take_span(spans: &mut [Span], i: usize) -> Span {
+    let empty = Span::new(spans[i].trace_id, spans[i].id);
+    std::mem::replace(&mut spans[i], empty)
+}
+
+/// The top bit of a key's index says that the id is not hex (`SpanId::Other`).
+const OTHER_BIT: u32 = 1 << 31;
+const INDEX_MASK: u32 = OTHER_BIT - 1;
+
+fn same_variant(a: u32, b: u32) -> bool {
+    (a ^ b) & OTHER_BIT == 0
+}
+
+/// One small key per span, sorted so that the reports of one id are neighbours, in input
+/// order (16 bytes a span instead of sorting the spans themselves).
+fn id_groups(spans: &[Span]) -> Vec<(u64, u32)> {
+    let mut keys: Vec<(u64, u32)> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            // Span indices fit in 31 bits: a trace holds at most u32::MAX spans and far
+            // fewer fit in memory at 100+ bytes each.
+            let i = (i as u32) & INDEX_MASK;
+            match s.id {
+                SpanId::Hex(v) => (v, i),
+                SpanId::Other(StrId(s)) => (u64::from(s), i | OTHER_BIT),
+            }
+        })
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Merges the reports of one id (`group`: their positions, in input order) the way Zipkin
+/// does: ordered non-shared first (CLIENT first), then by local endpoint; neighbours on the
+/// same side with compatible endpoints and kinds become one span, placed at the position of
+/// its earliest report.
+fn merge_group(
+    spans: &mut [Span],
+    group: &[usize],
+    strings: &Strings,
+    unknown: Option<StrId>,
+    removed: &mut Vec<u32>,
+    merges: &mut Vec<(u32, u32)>,
+    moved: &mut Vec<(u32, u32)>,
+) {
+    let mut order = group.to_vec();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&spans[a], &spans[b]);
+        compare_shared(x, y)
+            .then_with(|| compare_endpoint(x.local.as_ref(), y.local.as_ref(), strings))
+            .then(a.cmp(&b))
+    });
+    // Previous cleaned span of this id (Zipkin's `last`), by position.
+    let mut last: Option<usize> = None;
+    let mut i = 0;
+    while i < order.len() {
+        let head = order[i];
+        let mut span = take_span(spans, head);
+        let mut first = head;
+        let mut tracker = EndpointTracker::default();
+        tracker.try_merge(span.local.as_ref());
+        let mut j = i + 1;
+        while j < order.len() {
+            let next = &spans[order[j]];
+            let same_side = span.shared == next.shared;
+            let kinds_agree = span.kind == next.kind
+                || span.kind == Kind::Unspecified
+                || next.kind == Kind::Unspecified;
+            if !(same_side && kinds_agree && tracker.try_merge(next.local.as_ref())) {
+                break;
+            }
+            let taken = take_span(spans, order[j]);
+            merge_into(&mut span, taken, unknown);
+            first = first.min(order[j]);
+            j += 1;
+        }
+        if let Some(l) = last {
+            let prev = &spans[l];
+            if prev.kind == Kind::Client && span.kind == Kind::Server && !span.shared {
+                span.shared = true;
+            }
+            if span.shared && span.parent_id.is_none() && prev.parent_id.is_some() {
+                span.parent_id = prev.parent_id;
+            }
+        }
+        // Reports merged away leave their positions empty; the span takes the earliest.
+        for &r in &order[i..j] {
+            if r != first {
+                removed.push(r as u32);
+            }
+            moved.push((r as u32, first as u32));
+        }
+        if j - i > 1 {
+            merges.push((first as u32, (j - i - 1) as u32));
+        }
+        spans[first] = span;
+        last = Some(first);
+        i = j;
+    }
 }
 
 fn span_idx(i: usize) -> SpanIdx {

@@ -168,32 +168,40 @@ pub fn critical_path(trace: &Trace, tree: &SpanTree) -> Vec<CriticalSegment> {
 mod tests {
     //! The Jaeger UI cases (`CriticalPath/testCases/test1..9`, and the fixtures
     //! `jaeger/jaeger-ui__critical-path-happy-trace.json` and
-    //! `jaeger/jaeger-ui__critical-path-single-letter-ids.json`) rewritten as Zipkin v2 JSON,
-    //! since the Jaeger importer is being written in parallel. Each expected path is Jaeger's,
-    //! in time order. Zipkin has no timestamp 0, so the single-letter case is shifted by 1000.
-    use crate::derive::testing::derived;
+    //! `jaeger/jaeger-ui__critical-path-single-letter-ids.json`), written as Jaeger JSON and
+    //! read by the Jaeger importer, as Jaeger UI reads them: parents are `CHILD_OF`
+    //! references, kinds are `span.kind` tags, services come from `processes`. Each expected
+    //! path is Jaeger's, in time order.
+    use crate::derive::{derive, DeriveOptions};
+    use crate::import::{import_as, Format};
 
-    /// Spans as (id, parent, start, duration, kind).
+    /// Spans as (id, parent, start, duration, kind), kind as Jaeger's `span.kind` tag value.
     fn trace(spans: &[(&str, &str, i64, i64, &str)]) -> crate::derive::Derived {
         let body: Vec<String> = spans
             .iter()
             .map(|(id, parent, start, dur, kind)| {
-                let parent = if parent.is_empty() {
+                let references = if parent.is_empty() {
                     String::new()
                 } else {
-                    format!(r#","parentId":"{parent}""#)
+                    format!(r#"{{"refType":"CHILD_OF","traceID":"1","spanID":"{parent}"}}"#)
                 };
-                let kind = if kind.is_empty() {
+                let tags = if kind.is_empty() {
                     String::new()
                 } else {
-                    format!(r#","kind":"{kind}""#)
+                    format!(r#"{{"key":"span.kind","type":"string","value":"{kind}"}}"#)
                 };
                 format!(
-                    r#"{{"traceId":"1","id":"{id}"{parent}{kind},"timestamp":{start},"duration":{dur},"name":"{id}"}}"#
+                    r#"{{"traceID":"1","spanID":"{id}","operationName":"{id}","references":[{references}],"startTime":{start},"duration":{dur},"tags":[{tags}],"logs":[],"processID":"p1"}}"#
                 )
             })
             .collect();
-        derived(&format!("[{}]", body.join(",")))
+        let json = format!(
+            r#"{{"data":[{{"traceID":"1","spans":[{}],"processes":{{"p1":{{"serviceName":"svc","tags":[]}}}}}}],"total":0,"limit":0,"offset":0,"errors":null}}"#,
+            body.join(",")
+        );
+        let mut imported = import_as(json.as_bytes(), Format::Jaeger).expect("valid Jaeger JSON");
+        assert_eq!(imported.traces.len(), 1, "one trace expected");
+        derive(imported.traces.remove(0), DeriveOptions::default())
     }
 
     /// The path as (span name, start, end).
@@ -263,8 +271,8 @@ mod tests {
     #[test]
     fn jaeger_test5_consumer_of_a_producer_does_not_block() {
         let d = trace(&[
-            ("a", "", 1, 30, "PRODUCER"),
-            ("b", "a", 10, 10, "CONSUMER"),
+            ("a", "", 1, 30, "producer"),
+            ("b", "a", 10, 10, "consumer"),
             ("c", "b", 12, 2, ""),
         ]);
         assert_eq!(path(&d), expect(&[("a", 1, 31)]));
@@ -304,11 +312,11 @@ mod tests {
     fn jaeger_happy_trace_fixture() {
         // X 1..10 with A 2..6 (B 4..5 under it), C 3..7, D 8..9.
         let d = trace(&[
-            ("f", "", 1, 9, "SERVER"),
-            ("a", "f", 2, 4, "CLIENT"),
-            ("b", "a", 4, 1, "CLIENT"),
-            ("c", "f", 3, 4, "CLIENT"),
-            ("d", "f", 8, 1, "SERVER"),
+            ("f", "", 1, 9, "server"),
+            ("a", "f", 2, 4, "client"),
+            ("b", "a", 4, 1, "client"),
+            ("c", "f", 3, 4, "client"),
+            ("d", "f", 8, 1, "server"),
         ]);
         assert_eq!(
             path(&d),
@@ -324,22 +332,23 @@ mod tests {
 
     #[test]
     fn jaeger_single_letter_ids_fixture() {
+        // Upper-case single-letter ids and a trace starting at 0, as in the fixture.
         let d = trace(&[
-            ("a", "", 1000, 100, ""),
-            ("b", "a", 1010, 20, ""),
-            ("c", "a", 1040, 10, ""),
-            ("d", "a", 1060, 30, ""),
+            ("A", "", 0, 100, ""),
+            ("B", "A", 10, 20, ""),
+            ("C", "A", 40, 10, ""),
+            ("D", "A", 60, 30, ""),
         ]);
         assert_eq!(
             path(&d),
             expect(&[
-                ("a", 1000, 1010),
-                ("b", 1010, 1030),
-                ("a", 1030, 1040),
-                ("c", 1040, 1050),
-                ("a", 1050, 1060),
-                ("d", 1060, 1090),
-                ("a", 1090, 1100)
+                ("A", 0, 10),
+                ("B", 10, 30),
+                ("A", 30, 40),
+                ("C", 40, 50),
+                ("A", 50, 60),
+                ("D", 60, 90),
+                ("A", 90, 100)
             ])
         );
     }

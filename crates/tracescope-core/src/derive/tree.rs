@@ -13,10 +13,9 @@
 //!
 //! Every span of the trace is in the tree exactly once; each change is a [`Warning`].
 
-use std::collections::HashMap;
-
 use super::{Warning, WarningKind};
 use crate::derive::clean::endpoints_compatible;
+use crate::hash::{map_with_capacity, FxHashMap};
 use crate::model::{Endpoint, Kind, Span, SpanId, SpanIdx, Trace};
 
 const NONE: u32 = u32::MAX;
@@ -354,34 +353,53 @@ fn span_idx(i: usize) -> SpanIdx {
     SpanIdx(u32::try_from(i).unwrap_or(NONE))
 }
 
-/// All spans of the trace grouped by id, without an allocation per id: `order` holds span
-/// indices sorted by (id, index), `by_id` the range of each id in it.
+/// All spans of the trace grouped by id, without an allocation per id: `first` holds the
+/// lowest index of each id, `next` chains each span to the next one with its id.
 struct IdIndex {
-    order: Vec<u32>,
-    by_id: HashMap<SpanId, (u32, u32)>,
+    first: FxHashMap<SpanId, u32>,
+    next: Vec<u32>,
 }
 
 impl IdIndex {
     fn new(spans: &[Span]) -> IdIndex {
-        let mut order: Vec<u32> = (0..spans.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| (spans[i as usize].id, i));
-        let mut by_id = HashMap::with_capacity(spans.len());
-        let mut a = 0;
-        while a < order.len() {
-            let id = spans[order[a] as usize].id;
-            let mut b = a + 1;
-            while b < order.len() && spans[order[b] as usize].id == id {
-                b += 1;
+        let mut first = map_with_capacity(spans.len());
+        let mut next = vec![NONE; spans.len()];
+        // Backwards, so that each chain runs in index order.
+        for (i, s) in spans.iter().enumerate().rev() {
+            if let Some(later) = first.insert(s.id, i as u32) {
+                next[i] = later;
             }
-            by_id.insert(id, (a as u32, b as u32));
-            a = b;
         }
-        IdIndex { order, by_id }
+        IdIndex { first, next }
     }
 
-    fn get(&self, id: SpanId) -> Option<&[u32]> {
-        let &(a, b) = self.by_id.get(&id)?;
-        Some(&self.order[a as usize..b as usize])
+    /// The spans with this id, in index order.
+    fn get(&self, id: SpanId) -> Option<SameId<'_>> {
+        let &at = self.first.get(&id)?;
+        Some(SameId {
+            at,
+            next: &self.next,
+        })
+    }
+}
+
+/// The spans sharing one id, in index order.
+#[derive(Clone, Copy)]
+struct SameId<'a> {
+    at: u32,
+    next: &'a [u32],
+}
+
+impl Iterator for SameId<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let at = self.at;
+        if at == NONE {
+            return None;
+        }
+        self.at = self.next.get(at as usize).copied().unwrap_or(NONE);
+        Some(at)
     }
 }
 
@@ -396,11 +414,11 @@ fn link_parents(spans: &[Span], warnings: &mut Vec<Warning>) -> (Vec<u32>, Vec<L
         if s.shared {
             // The server half hangs under its client half: the CLIENT with its id, else any
             // other non-shared span with it.
-            let same_id = index.get(s.id).unwrap_or(&[]);
+            let same_id = index.get(s.id);
             let plain = |pick: &dyn Fn(&Span) -> bool| {
                 same_id
-                    .iter()
-                    .copied()
+                    .into_iter()
+                    .flatten()
                     .find(|&c| !spans[c as usize].shared && pick(&spans[c as usize]))
             };
             if let Some(client) = plain(&|c| c.kind == Kind::Client).or_else(|| plain(&|_| true)) {
@@ -436,9 +454,13 @@ fn link_parents(spans: &[Span], warnings: &mut Vec<Warning>) -> (Vec<u32>, Vec<L
 /// Which of the spans carrying the parent's id a child with `local` endpoint belongs under:
 /// a server half on the child's endpoint (exactly, then compatibly), else a non-shared span
 /// on it, else the CLIENT, else any non-shared span, else any server half.
-fn parent_among(same_id: &[u32], local: Option<&Endpoint>, spans: &[Span]) -> Option<u32> {
+fn parent_among(same_id: SameId<'_>, local: Option<&Endpoint>, spans: &[Span]) -> Option<u32> {
+    // The common case: one span with the id.
+    if same_id.next.get(same_id.at as usize) == Some(&NONE) {
+        return Some(same_id.at);
+    }
     let find = |shared: bool, pick: &dyn Fn(&Span) -> bool| {
-        same_id.iter().copied().find(|&c| {
+        same_id.into_iter().find(|&c| {
             let c = &spans[c as usize];
             c.shared == shared && pick(c)
         })

@@ -114,6 +114,10 @@ impl<'de> ObjectSink<'de> for TraceSeed<'_> {
     fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
         read_trace(map, self.0)
     }
+
+    fn restart(&mut self) {
+        *self.0 = Batch::default();
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for TraceSeed<'_> {

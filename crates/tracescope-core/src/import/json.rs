@@ -39,6 +39,10 @@ where
 /// while it reads (so that big arrays inside an object are never held) implements this.
 pub(super) trait ObjectSink<'de> {
     fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error>;
+
+    /// Forgets what was read: the input is read again, to locate an error (see
+    /// [`for_each_object_with`]). A sink whose errors depend on what it has read must reset.
+    fn restart(&mut self) {}
 }
 
 /// Parses each object into `T`, then hands it to the closure.
@@ -56,10 +60,34 @@ impl<'de, T: Deserialize<'de>, F: FnMut(T)> ObjectSink<'de> for Typed<T, F> {
 }
 
 /// Like [`for_each_object`], with a sink that reads each object itself.
+///
+/// The input is read once without tracking the JSON path (which costs a tenth of the
+/// import); only when that fails is it read again, from the start and with the path
+/// tracked, to say where the error is. Parsing is deterministic, so the second reading
+/// fails at the same place.
 pub(super) fn for_each_object_with<'de, S: ObjectSink<'de>>(
     bytes: &'de [u8],
     format: Format,
     mut sink: S,
+) -> Result<(), ImportError> {
+    match read_items(bytes, format, &mut sink, false) {
+        Ok(()) => Ok(()),
+        Err(untracked) => {
+            sink.restart();
+            match read_items(bytes, format, &mut sink, true) {
+                Err(located) => Err(located),
+                // Not expected; the error without its path is still an answer.
+                Ok(()) => Err(untracked),
+            }
+        }
+    }
+}
+
+fn read_items<'de, S: ObjectSink<'de>>(
+    bytes: &'de [u8],
+    format: Format,
+    sink: &mut S,
+    track: bool,
 ) -> Result<(), ImportError> {
     let body = skip_bom_and_ws(bytes);
     let lead = bytes.len() - body.len();
@@ -78,7 +106,7 @@ pub(super) fn for_each_object_with<'de, S: ObjectSink<'de>>(
             }
             err.into_import_error(format, bytes, lead + pos)
         };
-        match parse_seed_with_path(slice, Each(&mut sink)) {
+        match parse_seed(slice, Each(&mut *sink), track) {
             Ok(None) => break,
             Ok(Some(next)) => {
                 pos += next;
@@ -90,26 +118,30 @@ pub(super) fn for_each_object_with<'de, S: ObjectSink<'de>>(
     Ok(())
 }
 
-/// Parses one value at the start of `slice` with path tracking. Returns `None` when the slice
-/// held only that value, or `Some(offset)` of the next value when more follow.
-fn parse_seed_with_path<'de, S>(slice: &'de [u8], seed: S) -> Result<Option<usize>, LocatedError>
+/// Parses one value at the start of `slice`, with path tracking if `track`. Returns `None`
+/// when the slice held only that value, or `Some(offset)` of the next value when more follow.
+fn parse_seed<'de, S>(slice: &'de [u8], seed: S, track: bool) -> Result<Option<usize>, LocatedError>
 where
     S: DeserializeSeed<'de, Value = ()>,
 {
     let mut de = serde_json::Deserializer::from_slice(slice);
-    let mut track = serde_path_to_error::Track::new();
-    let result = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
-    if let Err(e) = result {
-        let path = track.path().to_string();
-        return Err(located(
-            slice,
-            if path.is_empty() || path == "." {
-                "$".into()
-            } else {
-                path
-            },
-            &e,
-        ));
+    if track {
+        let mut track = serde_path_to_error::Track::new();
+        let result = seed.deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+        if let Err(e) = result {
+            let path = track.path().to_string();
+            return Err(located(
+                slice,
+                if path.is_empty() || path == "." {
+                    "$".into()
+                } else {
+                    path
+                },
+                &e,
+            ));
+        }
+    } else if let Err(e) = seed.deserialize(&mut de) {
+        return Err(located(slice, "$".into(), &e));
     }
     match de.end() {
         Ok(()) => Ok(None),

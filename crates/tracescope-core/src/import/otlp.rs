@@ -140,6 +140,10 @@ impl<'de, R: ReadObject> ObjectSink<'de> for Objects<'_, R> {
     fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
         R::read(map, self.batch)
     }
+
+    fn restart(&mut self) {
+        *self.batch = Batch::default();
+    }
 }
 
 impl<'de, R: ReadObject> DeserializeSeed<'de> for Objects<'_, R> {

@@ -52,35 +52,6 @@ impl<'de> Deserialize<'de> for LenientI64 {
     }
 }
 
-/// A string-to-string map kept as a list in input order, with non-string scalar values
-/// (numbers, booleans) turned into their JSON text rather than rejected.
-#[derive(Debug, Default)]
-pub struct TagList<'a>(pub Vec<(Cow<'a, str>, Cow<'a, str>)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for TagList<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = TagList<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of string values")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<TagList<'a>, E> {
-                Ok(TagList::default())
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<TagList<'a>, M::Error> {
-                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some(key) = map.next_key::<CowStr<'a>>()? {
-                    let value: ScalarText<'a> = map.next_value()?;
-                    out.push((key.0, value.0));
-                }
-                Ok(TagList(out))
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
 /// A borrowed-when-possible string.
 pub struct CowStr<'a>(pub Cow<'a, str>);
 
@@ -344,9 +315,14 @@ impl ZipkinEndpoint<'_> {
     pub fn convert(self, strings: &mut Strings) -> Endpoint {
         Endpoint {
             // Zipkin lower-cases service names.
-            service: self
-                .service_name
-                .map_or(StrId::EMPTY, |s| strings.intern(&s.0.to_lowercase())),
+            service: self.service_name.map_or(StrId::EMPTY, |s| {
+                // Most names are lower-case already: no copy for those.
+                if s.0.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                    strings.intern(&s.0)
+                } else {
+                    strings.intern(&s.0.to_lowercase())
+                }
+            }),
             ipv4: self
                 .ipv4
                 .filter(|s| !s.0.is_empty())

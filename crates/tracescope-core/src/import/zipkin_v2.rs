@@ -2,44 +2,15 @@
 //! Lines of spans.
 
 use std::borrow::Cow;
+use std::fmt;
 
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::json::for_each_object;
-use super::wire::{CowStr, LenientI64, TagList, ZipkinEndpoint};
+use super::json::{for_each_object_with, ObjectSink};
+use super::wire::{CowStr, LenientI64, ScalarText, ZipkinEndpoint};
 use super::{status_from_tags, Batch, Format, ImportError};
-use crate::model::{Annotation, Kind, Micros, Span, SpanId, StrId, Strings, Tag, TraceId, Value};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireSpan<'a> {
-    #[serde(borrow)]
-    trace_id: CowStr<'a>,
-    #[serde(borrow)]
-    id: CowStr<'a>,
-    #[serde(borrow, default)]
-    parent_id: Option<CowStr<'a>>,
-    #[serde(borrow, default)]
-    name: Option<CowStr<'a>>,
-    #[serde(borrow, default)]
-    kind: Option<CowStr<'a>>,
-    #[serde(default)]
-    timestamp: Option<LenientI64>,
-    #[serde(default)]
-    duration: Option<LenientI64>,
-    #[serde(borrow, default)]
-    local_endpoint: Option<ZipkinEndpoint<'a>>,
-    #[serde(borrow, default)]
-    remote_endpoint: Option<ZipkinEndpoint<'a>>,
-    #[serde(borrow, default)]
-    annotations: Option<Vec<WireAnnotation<'a>>>,
-    #[serde(borrow, default)]
-    tags: Option<TagList<'a>>,
-    #[serde(default)]
-    debug: Option<bool>,
-    #[serde(default)]
-    shared: Option<bool>,
-}
+use crate::model::{Annotation, Kind, Micros, Span, SpanId, StrId, Tag, TraceId, Value};
 
 #[derive(Deserialize)]
 struct WireAnnotation<'a> {
@@ -51,67 +22,258 @@ struct WireAnnotation<'a> {
 /// Parses Zipkin v2 JSON into spans (not yet grouped into traces).
 pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
     let mut batch = Batch::default();
-    for_each_object(bytes, Format::ZipkinV2, |w: WireSpan| {
-        let span = convert(w, &mut batch.strings);
-        batch.spans.push(span);
-    })?;
+    for_each_object_with(
+        bytes,
+        Format::ZipkinV2,
+        Reader {
+            batch: &mut batch,
+            scratch: Scratch::default(),
+        },
+    )?;
     Ok(batch)
 }
 
-fn convert(w: WireSpan<'_>, strings: &mut Strings) -> Span {
-    let kind = match w.kind.as_ref().map(|k| k.0.to_ascii_uppercase()).as_deref() {
-        Some("CLIENT") => Kind::Client,
-        Some("SERVER") => Kind::Server,
-        Some("PRODUCER") => Kind::Producer,
-        Some("CONSUMER") => Kind::Consumer,
+/// Converts each span object as it is read, straight into the model: the wire form of a
+/// span lives only in reused buffers, so that a span costs no allocation beyond what the
+/// model keeps (sized exactly).
+struct Reader<'b, 'de> {
+    batch: &'b mut Batch,
+    scratch: Scratch<'de>,
+}
+
+/// Buffers reused from span to span.
+#[derive(Default)]
+struct Scratch<'de> {
+    tags: Vec<(Cow<'de, str>, Cow<'de, str>)>,
+    annotations: Vec<WireAnnotation<'de>>,
+}
+
+impl<'de> ObjectSink<'de> for Reader<'_, 'de> {
+    fn object<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error> {
+        let span = read_span(map, self)?;
+        self.batch.spans.push(span);
+        Ok(())
+    }
+
+    fn restart(&mut self) {
+        *self.batch = Batch::default();
+    }
+}
+
+/// Reads a field's value once; a second occurrence is an error before its value is read,
+/// as with derived structs.
+macro_rules! once {
+    ($map:ident, $slot:ident, $name:literal) => {{
+        if $slot.is_some() {
+            return Err(de::Error::duplicate_field($name));
+        }
+        $slot = Some($map.next_value()?);
+    }};
+}
+
+/// One span object, with the semantics a derived `Deserialize` would have: `traceId` and
+/// `id` required, other fields optional (`null` counts as absent), a repeated field an
+/// error, unknown fields ignored.
+fn read_span<'de, A: MapAccess<'de>>(
+    mut map: A,
+    r: &mut Reader<'_, 'de>,
+) -> Result<Span, A::Error> {
+    let mut trace_id: Option<CowStr<'de>> = None;
+    let mut id: Option<CowStr<'de>> = None;
+    let mut parent_id: Option<Option<CowStr<'de>>> = None;
+    let mut name: Option<Option<CowStr<'de>>> = None;
+    let mut kind: Option<Option<CowStr<'de>>> = None;
+    let mut timestamp: Option<Option<LenientI64>> = None;
+    let mut duration: Option<Option<LenientI64>> = None;
+    let mut local: Option<Option<ZipkinEndpoint<'de>>> = None;
+    let mut remote: Option<Option<ZipkinEndpoint<'de>>> = None;
+    let mut has_annotations: Option<bool> = None;
+    let mut has_tags: Option<bool> = None;
+    let mut debug: Option<Option<bool>> = None;
+    let mut shared: Option<Option<bool>> = None;
+    r.scratch.tags.clear();
+    r.scratch.annotations.clear();
+    while let Some(key) = map.next_key::<CowStr<'de>>()? {
+        match &*key.0 {
+            "traceId" => once!(map, trace_id, "traceId"),
+            "id" => once!(map, id, "id"),
+            "parentId" => once!(map, parent_id, "parentId"),
+            "name" => once!(map, name, "name"),
+            "kind" => once!(map, kind, "kind"),
+            "timestamp" => once!(map, timestamp, "timestamp"),
+            "duration" => once!(map, duration, "duration"),
+            "localEndpoint" => once!(map, local, "localEndpoint"),
+            "remoteEndpoint" => once!(map, remote, "remoteEndpoint"),
+            "annotations" => {
+                if has_annotations.is_some() {
+                    return Err(de::Error::duplicate_field("annotations"));
+                }
+                has_annotations = Some(
+                    map.next_value_seed(Optional(AnnotationsSeed(&mut r.scratch.annotations)))?,
+                );
+            }
+            "tags" => {
+                if has_tags.is_some() {
+                    return Err(de::Error::duplicate_field("tags"));
+                }
+                has_tags = Some(map.next_value_seed(Optional(TagsSeed(&mut r.scratch.tags)))?);
+            }
+            "debug" => once!(map, debug, "debug"),
+            "shared" => once!(map, shared, "shared"),
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    let trace_id = trace_id.ok_or_else(|| de::Error::missing_field("traceId"))?;
+    let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+
+    let strings = &mut r.batch.strings;
+    let kind = match kind.flatten() {
+        Some(k) if k.0.eq_ignore_ascii_case("CLIENT") => Kind::Client,
+        Some(k) if k.0.eq_ignore_ascii_case("SERVER") => Kind::Server,
+        Some(k) if k.0.eq_ignore_ascii_case("PRODUCER") => Kind::Producer,
+        Some(k) if k.0.eq_ignore_ascii_case("CONSUMER") => Kind::Consumer,
         _ => Kind::Unspecified,
     };
-    let local = w.local_endpoint.map(|e| e.convert(strings));
-    let remote = w.remote_endpoint.map(|e| e.convert(strings));
+    let local = local.flatten().map(|e| e.convert(strings));
+    let remote = remote.flatten().map(|e| e.convert(strings));
     let mut error = false;
-    let tags: Vec<Tag> = w
+    // Collected from a drain: allocated once, exactly.
+    let tags: Vec<Tag> = r
+        .scratch
         .tags
-        .map(|t| t.0)
-        .unwrap_or_default()
-        .into_iter()
+        .drain(..)
         .map(|(k, v)| {
             error |= k == "error" || (k == "otel.status_code" && v.eq_ignore_ascii_case("ERROR"));
             Tag {
                 key: strings.intern(&k),
-                value: Value::Str(v.into_owned().into_boxed_str()),
+                value: Value::Str(Box::from(&*v)),
             }
         })
         .collect();
-    let annotations = w
+    let annotations: Vec<Annotation> = r
+        .scratch
         .annotations
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| Annotation::new(Micros(a.timestamp.0), a.value.0))
+        .drain(..)
+        .map(|a| Annotation::new(Micros(a.timestamp.0), Box::<str>::from(&*a.value.0)))
         .collect();
-    let name = w.name.map_or(Cow::Borrowed(""), |n| n.0);
+    let name = name.flatten().map_or(Cow::Borrowed(""), |n| n.0);
     let status = status_from_tags(&tags, strings);
-    let trace_id = TraceId::parse(&w.trace_id.0, strings);
-    let id = SpanId::parse(&w.id.0, strings);
-    Span {
-        parent_id: w
-            .parent_id
+    let trace_id = TraceId::parse(&trace_id.0, strings);
+    let id = SpanId::parse(&id.0, strings);
+    Ok(Span {
+        parent_id: parent_id
+            .flatten()
             .filter(|p| !p.0.is_empty())
             .map(|p| SpanId::parse(&p.0, strings)),
         name: strings.intern(&name),
         service: local.as_ref().map_or(StrId::EMPTY, |e| e.service),
         kind,
         // Zipkin treats 0 as absent.
-        start: w.timestamp.filter(|t| t.0 != 0).map(|t| Micros(t.0)),
-        duration: w.duration.filter(|d| d.0 > 0).map(|d| Micros(d.0)),
+        start: timestamp
+            .flatten()
+            .filter(|t| t.0 != 0)
+            .map(|t| Micros(t.0)),
+        duration: duration.flatten().filter(|d| d.0 > 0).map(|d| Micros(d.0)),
         local,
         remote,
         tags,
         annotations,
         status,
-        shared: w.shared.unwrap_or(false),
-        debug: w.debug.unwrap_or(false),
+        shared: shared.flatten().unwrap_or(false),
+        debug: debug.flatten().unwrap_or(false),
         error,
         ..Span::new(trace_id, id)
+    })
+}
+
+/// `null` or the value of the inner seed; true when the value was there.
+struct Optional<S>(S);
+
+impl<'de, S: DeserializeSeed<'de, Value = ()>> DeserializeSeed<'de> for Optional<S> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de, Value = ()>> Visitor<'de> for Optional<S> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        self.0.deserialize(d).map(|()| true)
+    }
+}
+
+/// A tags object into the scratch list, in input order: string values as they are, other
+/// scalars (numbers, booleans) as their JSON text rather than rejected.
+struct TagsSeed<'s, 'de>(&'s mut Vec<(Cow<'de, str>, Cow<'de, str>)>);
+
+impl<'de> DeserializeSeed<'de> for TagsSeed<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagsSeed<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of string values")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
+            let value: ScalarText<'de> = map.next_value()?;
+            self.0.push((key.0, value.0));
+        }
+        Ok(())
+    }
+}
+
+/// An annotations array into the scratch list.
+struct AnnotationsSeed<'s, 'de>(&'s mut Vec<WireAnnotation<'de>>);
+
+impl<'de> DeserializeSeed<'de> for AnnotationsSeed<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnnotationsSeed<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        while let Some(a) = seq.next_element::<WireAnnotation<'de>>()? {
+            self.0.push(a);
+        }
+        Ok(())
     }
 }
 
