@@ -71,7 +71,18 @@ fn render(d: SpanDetail) -> impl IntoView {
         },
         d.name
     );
-    let raw = serde_json::to_string_pretty(&d).unwrap_or_default();
+    let raw = d.raw_json.clone();
+    let skew = match d.skew_delta_us {
+        0 => None,
+        us if us > 0 => Some(format!(
+            "moved {} later by clock-skew correction",
+            format_duration(us)
+        )),
+        us => Some(format!(
+            "moved {} earlier by clock-skew correction",
+            format_duration(-us)
+        )),
+    };
     let tags = d
         .tags
         .iter()
@@ -125,8 +136,8 @@ fn render(d: SpanDetail) -> impl IntoView {
             <tr><th>"Children"</th><td>{d.child_count}</td></tr>
             {d.status.clone().map(|st| view! { <tr><th>"Status"</th><td>{st}</td></tr> })}
             {d.scope.clone().map(|sc| view! { <tr><th>"Scope"</th><td>{sc}</td></tr> })}
-            {(d.skew_delta_us != 0).then(|| view! {
-                <tr><th>"Clock skew"</th><td data-testid="skew-note">{format!("moved {} by skew correction", format_duration(d.skew_delta_us))}</td></tr>
+            {skew.map(|text| view! {
+                <tr><th>"Clock skew"</th><td data-testid="skew-note" data-skew-delta-us=d.skew_delta_us.to_string()>{text}</td></tr>
             })}
         </table>
         <h4>{format!("Tags ({})", d.tags.len())}</h4>
@@ -148,7 +159,7 @@ fn render(d: SpanDetail) -> impl IntoView {
             <ul class="warnings">{warnings}</ul>
         })}
         <details>
-            <summary>"Raw (JSON)"</summary>
+            <summary>"Raw span (Zipkin v2 JSON)"</summary>
             <pre class="raw" data-testid="span-raw">{raw}</pre>
         </details>
     }

@@ -60,8 +60,10 @@ enum Inner {
         link: Rc<Link>,
         /// The last model received (the first trace's comes with the load).
         model: RefCell<Option<(usize, Arc<WaterfallModel>)>>,
+        /// Traces whose clock-skew correction is switched off in the engine.
+        skew_off: RefCell<Vec<usize>>,
     },
-    Local(Engine),
+    Local(RefCell<Engine>),
 }
 
 thread_local! {
@@ -170,10 +172,14 @@ impl EngineClient {
         }
     }
 
-    pub async fn model(&self, trace: usize) -> Option<Arc<WaterfallModel>> {
+    /// The model of `trace`, derived with clock-skew correction on or off.
+    pub async fn model(&self, trace: usize, skew: bool) -> Option<Arc<WaterfallModel>> {
+        if self.skew_correction(trace) != skew {
+            return self.set_skew_correction(trace, skew).await;
+        }
         match &*self.inner {
-            Inner::Local(engine) => engine.model(trace).map(Arc::new),
-            Inner::Worker { link, model } => {
+            Inner::Local(engine) => engine.borrow().model(trace).map(Arc::new),
+            Inner::Worker { link, model, .. } => {
                 if let Some((t, m)) = &*model.borrow() {
                     if *t == trace {
                         return Some(m.clone());
@@ -194,7 +200,7 @@ impl EngineClient {
     /// matches.
     pub async fn filter(&self, trace: usize, query: String) -> Result<Vec<bool>, FilterError> {
         match &*self.inner {
-            Inner::Local(engine) => engine.filter(trace, &query),
+            Inner::Local(engine) => engine.borrow().filter(trace, &query),
             Inner::Worker { link, .. } => {
                 let Ok(answer) = link.request(Request::Filter { trace, query }).await else {
                     return Ok(Vec::new());
@@ -211,9 +217,50 @@ impl EngineClient {
         }
     }
 
+    /// Switches clock-skew correction of `trace` on or off; the engine derives the trace
+    /// again and answers with its new model (`None` if the worker is gone).
+    pub async fn set_skew_correction(&self, trace: usize, on: bool) -> Option<Arc<WaterfallModel>> {
+        let m = match &*self.inner {
+            Inner::Local(engine) => engine
+                .borrow_mut()
+                .set_skew_correction(trace, on)
+                .map(Arc::new),
+            Inner::Worker { link, .. } => {
+                let answer = link
+                    .request(Request::SkewCorrection { trace, on })
+                    .await
+                    .ok()?;
+                match answer.msg {
+                    Reply::Model { found: true } => decode_model(answer.buf.as_ref()?).await,
+                    _ => None,
+                }
+            }
+        }?;
+        if let Inner::Worker {
+            model, skew_off, ..
+        } = &*self.inner
+        {
+            model.replace(Some((trace, m.clone())));
+            let mut off = skew_off.borrow_mut();
+            off.retain(|&t| t != trace);
+            if !on {
+                off.push(trace);
+            }
+        }
+        Some(m)
+    }
+
+    /// Whether clock-skew correction is on for `trace` in the engine (on after a load).
+    fn skew_correction(&self, trace: usize) -> bool {
+        match &*self.inner {
+            Inner::Local(engine) => engine.borrow().skew_correction(trace).unwrap_or(true),
+            Inner::Worker { skew_off, .. } => !skew_off.borrow().contains(&trace),
+        }
+    }
+
     pub async fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
         match &*self.inner {
-            Inner::Local(engine) => engine.span_detail(trace, span),
+            Inner::Local(engine) => engine.borrow().span_detail(trace, span),
             Inner::Worker { link, .. } => {
                 let answer = link.request(Request::Detail { trace, span }).await.ok()?;
                 match answer.msg {
@@ -244,6 +291,7 @@ async fn loaded(
                 inner: Rc::new(Inner::Worker {
                     link,
                     model: RefCell::new(model.map(|m| (0, m))),
+                    skew_off: RefCell::new(Vec::new()),
                 }),
             };
             Ok((client, info))
@@ -328,7 +376,7 @@ async fn open_in_page(
     let info = engine.info();
     Ok((
         EngineClient {
-            inner: Rc::new(Inner::Local(engine)),
+            inner: Rc::new(Inner::Local(RefCell::new(engine))),
         },
         info,
     ))

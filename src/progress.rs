@@ -9,7 +9,8 @@
 //! `tracescope:worker-ready` (the engine's worker listens),
 //! `tracescope:stage:<reading|parsing|deriving|building>` when each stage starts,
 //! `tracescope:load-end`, and `tracescope:first-frame` when the waterfall of a newly shown
-//! model has been drawn for the first time. Measures: `tracescope:decode-model`, the
+//! model has been drawn for the first time, `tracescope:minimap-ready` when its minimap is
+//! complete (for big traces, in slices after the first frame). Measures: `tracescope:decode-model`, the
 //! main-thread decoding of a model received from the worker.
 
 use std::cell::Cell;
@@ -43,6 +44,7 @@ const MARKS: &[&str] = &[
     "tracescope:stage:building",
     "tracescope:load-end",
     "tracescope:first-frame",
+    "tracescope:minimap-ready",
 ];
 
 fn performance() -> Option<web_sys::Performance> {
@@ -95,6 +97,45 @@ pub fn first_frame() {
     if MARKED_FOR.get() != ticket {
         MARKED_FOR.set(ticket);
         mark("tracescope:first-frame");
+    }
+}
+
+thread_local! {
+    /// Cost of recent waterfall frames (ms spent in our frame callback), for the benchmark.
+    static FRAME_MS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Most frame costs kept between two reads (a page nobody measures keeps only these).
+const FRAMES_KEPT: usize = 2000;
+
+/// Records the cost of one frame of the waterfall (the work in our rAF callback).
+pub fn record_frame(ms: f64) {
+    FRAME_MS.with_borrow_mut(|f| {
+        if f.len() >= FRAMES_KEPT {
+            f.remove(0);
+        }
+        f.push(ms);
+    });
+}
+
+/// The frame costs recorded since the last call, in ms, oldest first; clears them. For the
+/// browser benchmark: `window.wasmBindings.tracescope_frame_times()` (rAF timestamps only
+/// show the display's refresh interval, not what a frame cost).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn tracescope_frame_times() -> Vec<f64> {
+    FRAME_MS.with_borrow_mut(std::mem::take)
+}
+
+/// Marks the minimap of a newly shown model complete (once per load): for a big trace it is
+/// aggregated in slices after the first frame.
+pub fn minimap_ready() {
+    thread_local! {
+        static MARKED_FOR: Cell<u64> = const { Cell::new(0) };
+    }
+    let ticket = NEXT_TICKET.get() - 1;
+    if MARKED_FOR.get() != ticket {
+        MARKED_FOR.set(ticket);
+        mark("tracescope:minimap-ready");
     }
 }
 
@@ -174,6 +215,17 @@ pub fn format_bytes(n: u64) -> String {
     }
 }
 
+/// The percentage shown, where one is known: bytes read of the total while reading (a
+/// file, or a response with a Content-Length), traces derived of several. Parsing reports
+/// no fraction, so the bar is indeterminate then rather than stuck at 0.
+fn shown_percent(p: &Progress) -> Option<u32> {
+    match p.stage {
+        Stage::Reading => p.percent(),
+        Stage::Deriving if p.total > 1 => p.percent(),
+        _ => None,
+    }
+}
+
 fn detail(p: &Progress) -> String {
     match p.stage {
         Stage::Reading if p.total > 0 => {
@@ -204,10 +256,14 @@ pub fn LoadProgress() -> impl IntoView {
                 data-stage=move || progress().map_or("starting", |p| p.stage.key())
                 data-done=move || progress().map_or(0, |p| p.done)
                 data-total=move || progress().map_or(0, |p| p.total)
+                data-percent=move || progress().and_then(|p| shown_percent(&p)).map(|n| n.to_string())
             >
                 <span class="what">"Loading " {what}</span>
                 <span class="stage">{move || progress().map_or("Starting", |p| p.stage.label())} "…"</span>
-                <progress max="100" value=move || progress().and_then(|p| p.percent())></progress>
+                <progress max="100" value=move || progress().and_then(|p| shown_percent(&p))></progress>
+                <span class="percent" data-testid="load-percent">
+                    {move || progress().and_then(|p| shown_percent(&p)).map(|n| format!("{n}%")).unwrap_or_default()}
+                </span>
                 <span class="numbers">{move || progress().map(|p| detail(&p)).unwrap_or_default()}</span>
             </div>
         </Show>

@@ -84,13 +84,24 @@ pub fn TraceView() -> impl IntoView {
             Some((i, ByPtr(l.info.clone())))
         })
     });
-    // The flat model the waterfall draws, asked of the engine whenever the trace changes.
+    // Clock-skew correction, from the URL (`skew=off`); Back/Forward may switch it.
+    let skew = RwSignal::new(skew_from_url());
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        let on = skew_from_url();
+        if skew.try_get_untracked() != Some(on) {
+            skew.set(on);
+        }
+    });
+    on_cleanup(move || popstate.remove());
+    // The flat model the waterfall draws, asked of the engine whenever the trace or the
+    // skew correction changes (the old one stays on screen until the new one is here).
     let model: RwSignal<Option<(usize, ByPtr<WaterfallModel>)>> = RwSignal::new(None);
     Effect::new(move |_| {
         let Some((i, _)) = current.get() else {
             model.set(None);
             return;
         };
+        let on = skew.get();
         let Some(client) = state
             .loaded
             .with_untracked(|l| l.as_ref().map(|l| l.client.clone()))
@@ -98,7 +109,7 @@ pub fn TraceView() -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Some(m) = client.model(i).await {
+            if let Some(m) = client.model(i, on).await {
                 // The view may have been replaced meanwhile: its signals are then gone.
                 if current.try_get_untracked().flatten().map(|c| c.0) == Some(i) {
                     let _ = model.try_set(Some((i, ByPtr(m))));
@@ -129,7 +140,7 @@ pub fn TraceView() -> impl IntoView {
                         {move || {
                             let client = state.loaded.with(|l| l.as_ref().map(|l| l.client.clone()))?;
                             let (i, ByPtr(m)) = model.get().filter(|(i, _)| *i == index)?;
-                            Some(view! { <Waterfall model=m client=client trace=i info=t.clone()/> })
+                            Some(view! { <Waterfall model=m client=client trace=i info=t.clone() skew=skew/> })
                         }}
                     }
                     .into_any()
@@ -137,6 +148,10 @@ pub fn TraceView() -> impl IntoView {
             }}
         </div>
     }
+}
+
+fn skew_from_url() -> bool {
+    crate::url::param("skew").as_deref() != Some("off")
 }
 
 #[component]

@@ -50,14 +50,28 @@ pub fn navigate(view: &[(&str, String)]) {
 /// Sets (or, with `None`, removes) parameters in place, without a history entry: for
 /// view details (selection, filter, zoom) that a shared link should reproduce.
 pub fn set_params(changes: &[(&str, Option<String>)]) {
-    let mut pairs = params();
+    change_params(changes, true);
+}
+
+/// Like [`set_params`], but records a history entry (when anything changes): for steps
+/// a user would want Back to undo (a span clicked, a zoom range chosen, a filter entered).
+pub fn push_params(changes: &[(&str, Option<String>)]) {
+    change_params(changes, false);
+}
+
+fn change_params(changes: &[(&str, Option<String>)], replace: bool) {
+    let before = params();
+    let mut pairs = before.clone();
     for (key, value) in changes {
         pairs.retain(|(k, _)| k != key);
         if let Some(v) = value {
             pairs.push(((*key).to_string(), v.clone()));
         }
     }
-    write(&pairs, true);
+    if !replace && pairs == before {
+        return;
+    }
+    write(&pairs, replace);
 }
 
 /// Puts `pairs` in the address bar: a new history entry, or in place when `replace`.

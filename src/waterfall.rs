@@ -31,6 +31,35 @@ pub enum FilterMode {
     Only,
 }
 
+/// How a change of the view reaches the URL: as a new history entry (a step Back should
+/// undo), in place (continuous changes: wheel, typing, keyboard stepping), or not at all
+/// (the change comes from the URL: Back/Forward, a shared link).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hist {
+    Push,
+    Replace,
+    Keep,
+}
+
+fn write_url(hist: Hist, changes: &[(&str, Option<String>)]) {
+    match hist {
+        Hist::Push => crate::url::push_params(changes),
+        Hist::Replace => crate::url::set_params(changes),
+        Hist::Keep => {}
+    }
+}
+
+/// The zoom window in the URL (`from`, `to`: µs from the trace start).
+fn url_window() -> Option<(f64, f64)> {
+    match (
+        crate::url::param("from").and_then(|v| v.parse::<f64>().ok()),
+        crate::url::param("to").and_then(|v| v.parse::<f64>().ok()),
+    ) {
+        (Some(from), Some(to)) => Some((from, to)),
+        _ => None,
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Drag {
     /// Dragging the timeline: pans time and scrolls rows.
@@ -66,7 +95,16 @@ struct ViewState {
     dark: bool,
     drag: Option<Drag>,
     frame_pending: bool,
+    /// The minimap image on display (kept, stale, while a new one is built).
     minimap: Option<web_sys::ImageData>,
+    /// Whether `minimap` shows the current rows, filter, theme and size.
+    minimap_valid: bool,
+    /// A minimap being aggregated in slices (big traces), and its generation: anything that
+    /// invalidates the minimap bumps the generation, and a slice of an older one stops.
+    minimap_job: Option<minimap::Builder>,
+    minimap_gen: u64,
+    /// The frame scheduler, for work that finishes outside a frame (minimap slices).
+    redraw: Option<std::rc::Rc<dyn Fn()>>,
     /// A zoom window from the URL, applied once the canvas has a size.
     pending_window: Option<(f64, f64)>,
 }
@@ -85,7 +123,13 @@ impl ViewState {
                 focus: self.focus,
             },
         );
-        self.minimap = None;
+        self.invalidate_minimap();
+    }
+
+    fn invalidate_minimap(&mut self) {
+        self.minimap_valid = false;
+        self.minimap_job = None;
+        self.minimap_gen += 1;
     }
 
     fn theme(&self) -> &'static Theme {
@@ -146,6 +190,8 @@ pub fn Waterfall(
     client: EngineClient,
     trace: usize,
     info: TraceInfo,
+    /// Clock-skew correction on (the trace page derives the model accordingly).
+    skew: RwSignal<bool>,
 ) -> impl IntoView {
     let app = use_app();
     let host = NodeRef::<html::Div>::new();
@@ -172,6 +218,11 @@ pub fn Waterfall(
         .iter()
         .filter(|f| *f & flag::CRITICAL != 0)
         .count();
+    let skew_count = model
+        .flags
+        .iter()
+        .filter(|f| *f & flag::SKEW_ADJUSTED != 0)
+        .count();
 
     let n = model.len();
     let initial_rows = rows(&model, RowsRequest::default());
@@ -192,13 +243,11 @@ pub fn Waterfall(
         drag: None,
         frame_pending: false,
         minimap: None,
-        pending_window: match (
-            crate::url::param("from").and_then(|v| v.parse::<f64>().ok()),
-            crate::url::param("to").and_then(|v| v.parse::<f64>().ok()),
-        ) {
-            (Some(from), Some(to)) => Some((from, to)),
-            _ => None,
-        },
+        minimap_valid: false,
+        minimap_job: None,
+        minimap_gen: 0,
+        redraw: None,
+        pending_window: url_window(),
     });
 
     // ---- drawing -------------------------------------------------------------------
@@ -215,6 +264,8 @@ pub fn Waterfall(
         if w <= 0.0 || h <= 0.0 {
             return;
         }
+        let started = crate::progress::now_ms();
+        let mut slice_minimap = None;
         st.try_update_value(|s| {
             s.frame_pending = false;
             let first_frame = s.vp.is_none();
@@ -255,9 +306,15 @@ pub fn Waterfall(
                 drawn_rows.try_set(sc.len());
             }
             if let Some(mini) = mini {
-                draw_minimap(s, &mini, w, &theme, &vp);
+                if draw_minimap(s, &mini, w, &theme, &vp) {
+                    slice_minimap = Some(s.minimap_gen);
+                }
             }
         });
+        crate::progress::record_frame(crate::progress::now_ms() - started);
+        if let Some(generation) = slice_minimap {
+            minimap_slices(st, generation);
+        }
         if ready.try_get_untracked() == Some(false) {
             crate::progress::first_frame();
             let zoomed_now = st.try_with_value(|s| s.vp.is_some_and(|v| v.is_zoomed(s.total())));
@@ -275,13 +332,14 @@ pub fn Waterfall(
             request_animation_frame(draw);
         }
     };
+    st.update_value(|s| s.redraw = Some(std::rc::Rc::new(schedule)));
     Effect::new(move |_| {
         if canvas.get().is_some() {
             schedule();
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
-        st.update_value(|s| s.minimap = None);
+        st.update_value(ViewState::invalidate_minimap);
         schedule();
     });
     on_cleanup(move || resize.remove());
@@ -289,7 +347,7 @@ pub fn Waterfall(
         let dark = app.dark.get();
         st.update_value(|s| {
             s.dark = dark;
-            s.minimap = None;
+            s.invalidate_minimap();
         });
         schedule();
     });
@@ -305,7 +363,7 @@ pub fn Waterfall(
             }));
         });
     };
-    let select = move |pos: Option<u32>| {
+    let select = move |pos: Option<u32>, hist: Hist| {
         st.update_value(|s| {
             s.selected = pos;
             if let Some(p) = pos {
@@ -317,7 +375,7 @@ pub fn Waterfall(
         });
         let span = pos.and_then(|p| st.with_value(|s| s.m.span.get(p as usize).copied()));
         selected_span.set(span);
-        crate::url::set_params(&[("span", span.map(|s| s.to_string()))]);
+        write_url(hist, &[("span", span.map(|s| s.to_string()))]);
         sync_counts();
         schedule();
     };
@@ -354,7 +412,7 @@ pub fn Waterfall(
             s.rebuild_rows();
         });
         sync_counts();
-        write_zoom_to_url(st);
+        write_zoom_to_url(st, Hist::Push);
         schedule();
     };
     let zoom_reset = move || {
@@ -365,7 +423,7 @@ pub fn Waterfall(
             }
         });
         sync_counts();
-        write_zoom_to_url(st);
+        write_zoom_to_url(st, Hist::Push);
         schedule();
     };
     let zoom_by = move |factor: f64, x: Option<f32>| {
@@ -377,7 +435,7 @@ pub fn Waterfall(
             }
         });
         sync_counts();
-        write_zoom_to_url(st);
+        write_zoom_to_url(st, Hist::Replace);
         schedule();
     };
     let pan_by = move |dx: f32| {
@@ -387,7 +445,7 @@ pub fn Waterfall(
                 vp.pan_px(dx, total);
             }
         });
-        write_zoom_to_url(st);
+        write_zoom_to_url(st, Hist::Replace);
         schedule();
     };
     let scroll_by = move |dy: f32| {
@@ -403,10 +461,13 @@ pub fn Waterfall(
     let filter_seq = StoredValue::new(0u64);
     let run_filter = {
         let client = client.clone();
-        move |query: String| {
+        move |query: String, hist: Hist| {
             filter_seq.update_value(|n| *n += 1);
             let seq = filter_seq.get_value();
-            crate::url::set_params(&[("q", (!query.trim().is_empty()).then(|| query.clone()))]);
+            write_url(
+                hist,
+                &[("q", (!query.trim().is_empty()).then(|| query.clone()))],
+            );
             let client = client.clone();
             leptos::task::spawn_local(async move {
                 let result = client.filter(trace, query).await;
@@ -451,7 +512,7 @@ pub fn Waterfall(
                 .map(|p| p as u32)
         });
         if let Some(p) = next {
-            select(Some(p));
+            select(Some(p), Hist::Replace);
         }
     };
 
@@ -461,14 +522,49 @@ pub fn Waterfall(
         if let Some(span) = restore_span {
             let pos = st.with_value(|s| s.m.span.iter().position(|&x| x == span));
             if let Some(p) = pos {
-                select(Some(p as u32));
+                select(Some(p as u32), Hist::Keep);
             }
         }
         let q = filter_text.get_untracked();
         if !q.trim().is_empty() {
-            run_filter(q);
+            run_filter(q, Hist::Keep);
         }
     }
+
+    // Back/Forward within this trace: the URL's span, filter and zoom are applied again.
+    let apply_url = {
+        let run_filter = run_filter.clone();
+        move || {
+            let span = crate::url::param("span").and_then(|v| v.parse::<u32>().ok());
+            let Some((pos, selected)) = st.try_with_value(|s| {
+                let pos = span.and_then(|sp| s.m.span.iter().position(|&x| x == sp));
+                (pos.map(|p| p as u32), s.selected)
+            }) else {
+                return;
+            };
+            if pos != selected {
+                select(pos, Hist::Keep);
+            }
+            let q = crate::url::param("q").unwrap_or_default();
+            if filter_text.get_untracked() != q {
+                filter_text.set(q.clone());
+                run_filter(q, Hist::Keep);
+            }
+            let window = url_window();
+            st.update_value(|s| {
+                let total = s.total();
+                match (s.vp.as_mut(), window) {
+                    (Some(vp), Some((from, to))) => vp.set_window(from, to, total),
+                    (Some(vp), None) => vp.set_window(0.0, total as f64, total),
+                    (None, w) => s.pending_window = w,
+                }
+            });
+            sync_counts();
+            schedule();
+        }
+    };
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| apply_url());
+    on_cleanup(move || popstate.remove());
 
     // ---- pointer input on the waterfall ----------------------------------------------
     let on_wheel = move |ev: web_sys::WheelEvent| {
@@ -568,7 +664,7 @@ pub fn Waterfall(
                     }
                 });
                 sync_counts();
-                write_zoom_to_url(st);
+                write_zoom_to_url(st, Hist::Push);
             }
             Some(Drag::Pan { moved: false, .. }) => {
                 // A click: the toggle glyph collapses, anywhere else selects.
@@ -582,11 +678,11 @@ pub fn Waterfall(
                 });
                 match hit {
                     Some((pos, true)) => toggle(pos),
-                    Some((pos, false)) => select(Some(pos)),
+                    Some((pos, false)) => select(Some(pos), Hist::Push),
                     None => {}
                 }
             }
-            Some(Drag::Pan { moved: true, .. }) => write_zoom_to_url(st),
+            Some(Drag::Pan { moved: true, .. }) => write_zoom_to_url(st, Hist::Replace),
             _ => {}
         }
         schedule();
@@ -601,7 +697,7 @@ pub fn Waterfall(
             }
         });
         if matches!(drag, Some(Drag::Pan { moved: true, .. })) {
-            write_zoom_to_url(st);
+            write_zoom_to_url(st, Hist::Replace);
         }
         tip.set(None);
         schedule();
@@ -699,7 +795,7 @@ pub fn Waterfall(
             }
         }
         sync_counts();
-        write_zoom_to_url(st);
+        write_zoom_to_url(st, Hist::Push);
         schedule();
     };
 
@@ -728,7 +824,7 @@ pub fn Waterfall(
                         let row = selected.and_then(|p| s.row_of(p)).map_or(0, |r| r + 1);
                         s.rows.get(row.min(s.rows.len().saturating_sub(1))).copied()
                     });
-                    select(next);
+                    select(next, Hist::Replace);
                 }
                 "ArrowUp" | "k" => {
                     let prev = st.with_value(|s| {
@@ -737,7 +833,7 @@ pub fn Waterfall(
                             .map_or(0, |r| r.saturating_sub(1));
                         s.rows.get(row).copied()
                     });
-                    select(prev);
+                    select(prev, Hist::Replace);
                 }
                 "ArrowLeft" if !ev.shift_key() => {
                     if let Some(p) = selected {
@@ -786,9 +882,9 @@ pub fn Waterfall(
                         help_open.set(false);
                     } else if !filter_text.get_untracked().is_empty() {
                         filter_text.set(String::new());
-                        run_filter(String::new());
+                        run_filter(String::new(), Hist::Push);
                     } else {
-                        select(None);
+                        select(None, Hist::Push);
                     }
                 }
                 _ => handled = false,
@@ -808,6 +904,7 @@ pub fn Waterfall(
         .map(|d| view! { <option value=d.to_string()>{format!("{d} levels")}</option> })
         .collect_view();
     let run_filter_input = run_filter.clone();
+    let filter_editing = StoredValue::new(false);
     // Reactive view closures must be Send; the engine client is not, so it is stored.
     let client_sv = StoredValue::new_local(client);
     let run_filter_mode = run_filter.clone();
@@ -835,8 +932,14 @@ pub fn Waterfall(
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
                             filter_text.set(v.clone());
-                            run_filter_input(v);
+                            // The first keystroke of an edit is a step Back undoes; the rest
+                            // of the edit updates that entry.
+                            let hist = if filter_editing.get_value() { Hist::Replace } else { Hist::Push };
+                            filter_editing.set_value(true);
+                            run_filter_input(v, hist);
                         }
+                        on:change=move |_| filter_editing.set_value(false)
+                        on:focus=move |_| filter_editing.set_value(false)
                     />
                     <select
                         data-testid="filter-mode"
@@ -893,6 +996,16 @@ pub fn Waterfall(
                             on:change=move |ev| critical_on.set(event_target_checked(&ev)) />
                         "Critical path"
                     </label>
+                    <label class="toggle" title=format!("Clock-skew correction: moves server spans inside their clients ({skew_count} spans moved)")>
+                        <input type="checkbox" data-testid="skew-toggle"
+                            prop:checked=move || skew.get()
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                write_url(Hist::Push, &[("skew", (!on).then(|| "off".to_string()))]);
+                                skew.set(on);
+                            } />
+                        "Skew correction"
+                    </label>
                     <button data-testid="zoom-reset" disabled=move || !zoomed.get() on:click=move |_| zoom_reset()>"Reset zoom"</button>
                     <button title="Keyboard shortcuts (?)" on:click=move |_| help_open.update(|h| *h = !*h)>"?"</button>
                 </div>
@@ -918,6 +1031,8 @@ pub fn Waterfall(
                     data-match-count=move || match_count.get().map(|n| n.to_string()).unwrap_or_default()
                     data-collapsed-count=move || collapsed_count.get()
                     data-critical-path-count=critical_count
+                    data-skew=move || if skew.get() { "on" } else { "off" }
+                    data-skew-adjusted-count=skew_count
                     data-ready=move || ready.get().to_string()
                     node_ref=host
                     on:keydown=on_key
@@ -956,7 +1071,7 @@ pub fn Waterfall(
                     client=client_sv.get_value()
                     trace=trace
                     span=span
-                    on_close=move || select(None)
+                    on_close=move || select(None, Hist::Push)
                     on_focus=move || {
                         let pos = st.with_value(|s| s.selected);
                         set_focus(pos);
@@ -967,8 +1082,8 @@ pub fn Waterfall(
     }
 }
 
-/// Writes the zoom window to the URL (replacing the entry: zooming is not navigation).
-fn write_zoom_to_url(st: StoredValue<ViewState, LocalStorage>) {
+/// Writes the zoom window to the URL.
+fn write_zoom_to_url(st: StoredValue<ViewState, LocalStorage>, hist: Hist) {
     let window = st.try_with_value(|s| s.vp.map(|v| (v.is_zoomed(s.total()), v.from_us, v.to_us)));
     if let Some(Some((zoomed, from, to))) = window {
         let (f, t) = if zoomed {
@@ -976,36 +1091,91 @@ fn write_zoom_to_url(st: StoredValue<ViewState, LocalStorage>) {
         } else {
             (None, None)
         };
-        crate::url::set_params(&[("from", f), ("to", t)]);
+        write_url(hist, &[("from", f), ("to", t)]);
     }
 }
 
+/// Rows aggregated into the minimap per task: a few ms each, at any trace size.
+const MINIMAP_SLICE: usize = 100_000;
+
+fn image_data(img: minimap::Image) -> Option<web_sys::ImageData> {
+    web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&img.rgba),
+        img.width as u32,
+        img.height as u32,
+    )
+    .ok()
+}
+
+/// Adds the next slice of rows to the minimap being built (generation `generation`) in a
+/// task of its own, then schedules the next; when complete, draws the view again.
+fn minimap_slices(st: StoredValue<ViewState, LocalStorage>, generation: u64) {
+    set_timeout(
+        move || {
+            let status = st.try_update_value(|s| {
+                if s.minimap_gen != generation {
+                    return None;
+                }
+                let dim = match s.mode {
+                    FilterMode::Dim => s.dim.as_deref(),
+                    FilterMode::Only => None,
+                };
+                let job = s.minimap_job.as_mut()?;
+                if !job.add(&s.m, &s.rows, dim, MINIMAP_SLICE) {
+                    return Some(false);
+                }
+                s.minimap = s.minimap_job.take().and_then(|j| image_data(j.finish()));
+                s.minimap_valid = true;
+                Some(true)
+            });
+            match status.flatten() {
+                Some(false) => minimap_slices(st, generation),
+                Some(true) => {
+                    crate::progress::minimap_ready();
+                    if let Some(redraw) = st.try_with_value(|s| s.redraw.clone()).flatten() {
+                        redraw();
+                    }
+                }
+                None => {}
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
+/// Draws the minimap; returns whether a sliced build of its image has to be started.
 fn draw_minimap(
     s: &mut ViewState,
     canvas: &web_sys::HtmlCanvasElement,
     w: f32,
     theme: &Theme,
     vp: &Viewport,
-) {
+) -> bool {
     let Some(ctx) = prepare(canvas, w, MINIMAP_HEIGHT) else {
-        return;
+        return false;
     };
     let dpr = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
-    if s.minimap.is_none() {
+    let mut start_slices = false;
+    if !s.minimap_valid && s.minimap_job.is_none() {
         let (pw, ph) = (canvas.width() as usize, canvas.height() as usize);
-        let dim = match s.mode {
-            FilterMode::Dim => s.dim.as_deref(),
-            FilterMode::Only => None,
-        };
-        let img = minimap::render(&s.m, &s.rows, dim, pw, ph, theme.ruler, theme.error);
-        s.minimap = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-            wasm_bindgen::Clamped(&img.rgba),
-            img.width as u32,
-            img.height as u32,
-        )
-        .ok();
+        let mut job = minimap::Builder::new(s.rows.len(), pw, ph, theme.ruler, theme.error);
+        if s.rows.len() <= MINIMAP_SLICE {
+            let dim = match s.mode {
+                FilterMode::Dim => s.dim.as_deref(),
+                FilterMode::Only => None,
+            };
+            job.add(&s.m, &s.rows, dim, s.rows.len());
+            s.minimap = image_data(job.finish());
+            s.minimap_valid = true;
+            crate::progress::minimap_ready();
+        } else {
+            // Too many rows for one frame: aggregated in slices, each a task of its own, and
+            // shown when complete (the previous image stays meanwhile).
+            s.minimap_job = Some(job);
+            start_slices = true;
+        }
     }
     if let Some(img) = &s.minimap {
         let _ = ctx.put_image_data(img, 0.0, 0.0);
@@ -1037,6 +1207,7 @@ fn draw_minimap(
             f64::from(MINIMAP_HEIGHT),
         );
     }
+    start_slices
 }
 
 #[component]

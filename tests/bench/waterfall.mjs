@@ -7,7 +7,18 @@
 // For each size: a synthetic trace (tracescope-synth, seed 1, realistic shape) is served by
 // the test server together with the release bundle, and the page opens it with `?trace=`:
 // the engine's worker fetches and parses it while the main thread only shows progress. Then
-// the page scrolls the waterfall with wheel events for `--frames` frames.
+// the page scrolls, zooms (Ctrl+wheel) and pans (Shift+wheel) the waterfall, one input event
+// per animation frame for `--frames` frames each, and types filters.
+//
+// Frame time is what a frame costs us: the time spent in the waterfall's rAF callback
+// (layout of the visible rows, painting both canvases), recorded by the app and read with
+// `window.wasmBindings.tracescope_frame_times()`. The interval between rAF timestamps is
+// printed too, but headless Chromium paces it at the display rate (16.7 ms), so it only
+// shows a missed frame. Long tasks (> 50 ms) come from a PerformanceObserver.
+//
+// `--profile DIR` also writes a CPU profile of the main thread during the `?trace=` load of
+// each size (DIR/load-<spans>.cpuprofile, for Chromium's DevTools) and prints its heaviest
+// functions by self time.
 //
 // Needs (scripts/bench-browser.sh builds them): dist/ (trunk build --release),
 // target/release/tracescope-testserver and target/release/tracescope-synth. Paths follow
@@ -23,7 +34,7 @@
 // (`s.frames(n, perFrame)` runs `perFrame` once per animation frame in the page and returns
 // the frame times). Measurements run in order on the same page.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,15 +55,16 @@ const VIEWPORT = { width: 1280, height: 800 };
 const LOAD_TIMEOUT_MS = 300_000;
 
 function parseArgs(argv) {
-  const opts = { sizes: [10_000, 100_000, 1_000_000], runs: 1, frames: 100 };
+  const opts = { sizes: [10_000, 100_000, 1_000_000], runs: 1, frames: 100, profile: null };
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
     if (key === '--sizes') opts.sizes = value().split(',').map((s) => Number(s.replace(/_/g, '').replace(/k$/i, '000').replace(/m$/i, '000000')));
     else if (key === '--runs') opts.runs = Number(value());
     else if (key === '--frames') opts.frames = Number(value());
+    else if (key === '--profile') opts.profile = path.resolve(value());
     else if (key === '--help' || key === '-h') {
-      console.log('node tests/bench/waterfall.mjs [--sizes 10000,100000,1000000] [--runs 1] [--frames 100]');
+      console.log('node tests/bench/waterfall.mjs [--sizes 10000,100000,1000000] [--runs 1] [--frames 100] [--profile DIR]');
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -148,9 +160,12 @@ async function loadFigures(page) {
   const span = (from, to) => (m(from) !== undefined && m(to) !== undefined ? m(to) - m(from) : null);
   const start = m('load-start');
   const paint = m('first-frame');
-  const tasks = (await page.evaluate(() => window.__bench.longTasks)).filter((t) => t.start + t.duration >= start && t.start <= paint);
+  // Complete: the waterfall and the minimap (sliced after the first frame for big traces).
+  const complete = Math.max(paint, m('minimap-ready') ?? paint);
+  const tasks = (await page.evaluate(() => window.__bench.longTasks)).filter((t) => t.start + t.duration >= start && t.start <= complete);
   return {
     total: paint - start,
+    complete: complete - start,
     fromBytes: paint - m('stage:parsing'),
     wait: span('load-start', 'worker-ready'),
     read: span('worker-ready', 'stage:parsing'),
@@ -171,7 +186,8 @@ async function load(s) {
   const f = await loadFigures(s.page);
   return {
     'input JSON (MB)': round(s.trace.bytes / MB, 1),
-    'load → first paint (ms)': round(f.total),
+    'load → first complete paint (ms)': round(f.complete),
+    '  waterfall drawn (ms)': round(f.total),
     'response bytes → first paint (ms)': round(f.fromBytes),
     '  waiting for a worker (ms)': round(f.wait),
     '  reading: fetch in the worker (ms)': round(f.read),
@@ -181,6 +197,7 @@ async function load(s) {
     '  of which copy on main thread (ms)': round(f.copy, 1),
     '  of which decode on main thread (ms)': round(f.decode, 1),
     '  first frame after load (ms)': round(f.frame),
+    '  minimap slices after the first frame (ms)': round(f.complete - f.total),
     'longest main-thread task during load (ms)': round(f.longest),
     'long tasks (>50 ms) during load': f.longTasks,
     'longest task at app start-up (ms)': round(f.boot),
@@ -194,31 +211,117 @@ async function fileLoad(s) {
   await s.page.setInputFiles('[data-testid="file-input"]', s.trace.file);
   await s.page.waitForFunction(
     () => document.querySelector('[data-testid="trace-view"]')?.getAttribute('data-ready') === 'true'
-      && performance.getEntriesByName('tracescope:first-frame').length > 0,
+      && performance.getEntriesByName('tracescope:minimap-ready').length > 0,
     null,
     { timeout: LOAD_TIMEOUT_MS, polling: 50 },
   );
   const f = await loadFigures(s.page);
   return {
-    'file input: load → first paint (ms)': round(f.total),
+    'file input: load → first complete paint (ms)': round(f.complete),
     '  reading the file in the worker (ms)': round(f.read),
     'file input: longest main-thread task (ms)': round(f.longest),
   };
 }
 
-/** Scrolling: wheel events, one per animation frame; frame times from rAF timestamps. */
+/** Frame rows of one interaction: our frame cost (median, p95, max), the rAF interval p95. */
+function frameRows(what, f) {
+  const cost = [...f.cost].sort((a, b) => a - b);
+  const interval = [...f.interval].sort((a, b) => a - b);
+  return {
+    [`${what}: frame cost, median of ${cost.length} (ms)`]: round(percentile(cost, 50), 2),
+    [`${what}: frame cost, p95 (ms)`]: round(percentile(cost, 95), 2),
+    [`${what}: frame cost, max (ms)`]: round(cost[cost.length - 1], 2),
+    [`${what}: rAF interval, p95 (ms)`]: round(percentile(interval, 95), 1),
+    [`${what}: longest task (ms)`]: round(f.longest),
+  };
+}
+
+/** Scrolling: a wheel event per animation frame. */
 async function scroll(s) {
-  const frames = await s.frames(s.opts.frames, () => {
+  const f = await s.frames(s.opts.frames, () => {
     const c = document.querySelector('[data-testid="waterfall-canvas"]');
     c.dispatchEvent(new WheelEvent('wheel', { deltaY: 120, deltaMode: 0, bubbles: true, cancelable: true }));
   });
   const firstRow = Number(await s.page.getAttribute('[data-testid="trace-view"]', 'data-first-row'));
-  const sorted = [...frames].sort((a, b) => a - b);
+  return { ...frameRows('scroll', f), 'rows scrolled': firstRow };
+}
+
+/** Zooming: Ctrl+wheel at the middle of the timeline, in for half the frames, then out. */
+async function zoom(s) {
+  await s.page.evaluate(() => { window.__zoomStep = 0; });
+  const f = await s.frames(s.opts.frames, () => {
+    const c = document.querySelector('[data-testid="waterfall-canvas"]');
+    const r = c.getBoundingClientRect();
+    const inward = (window.__zoomStep++ % 100) < 50;
+    c.dispatchEvent(new WheelEvent('wheel', {
+      deltaY: inward ? -60 : 60, deltaMode: 0, ctrlKey: true, bubbles: true, cancelable: true,
+      clientX: r.left + r.width * 0.65, clientY: r.top + r.height / 2,
+    }));
+  });
+  return frameRows('zoom', f);
+}
+
+/** Panning: zoomed in to a tenth of the trace, Shift+wheel sideways, one event per frame. */
+async function pan(s) {
+  await s.page.evaluate(() => {
+    const c = document.querySelector('[data-testid="waterfall-canvas"]');
+    const r = c.getBoundingClientRect();
+    c.dispatchEvent(new WheelEvent('wheel', { deltaY: -1535, deltaMode: 0, ctrlKey: true, bubbles: true, cancelable: true, clientX: r.left + r.width * 0.4, clientY: r.top + 100 }));
+    window.__panStep = 0;
+  });
+  const f = await s.frames(s.opts.frames, () => {
+    const c = document.querySelector('[data-testid="waterfall-canvas"]');
+    const right = (window.__panStep++ % 100) < 50;
+    c.dispatchEvent(new WheelEvent('wheel', { deltaY: right ? 40 : -40, deltaMode: 0, shiftKey: true, bubbles: true, cancelable: true }));
+  });
+  await s.page.click('[data-testid="zoom-reset"]').catch(() => {});
+  return frameRows('pan', f);
+}
+
+/**
+ * Filter latency: from typing a query (one input event) to the end of the frame that draws
+ * its matches. Three queries, each typed into an empty filter, then cleared.
+ */
+async function filter(s) {
+  const queries = ['service:payment-service', 'is:error', 'dur>50ms'];
+  const times = [];
+  let longest = 0;
+  for (const q of queries) {
+    const r = await s.page.evaluate((q) => new Promise((resolve) => {
+      const view = document.querySelector('[data-testid="trace-view"]');
+      const input = document.querySelector('[data-testid="trace-filter"]');
+      const before = window.__bench.longTasks.length;
+      const done = (matches) => {
+        const tasks = window.__bench.longTasks.slice(before);
+        resolve({ ms: performance.now() - t0, matches, longest: tasks.reduce((a, t) => Math.max(a, t.duration), 0) });
+      };
+      const obs = new MutationObserver(() => {
+        const n = view.getAttribute('data-match-count');
+        if (n === '') return;
+        obs.disconnect();
+        // The app draws in the next animation frame; a rAF registered now runs after it.
+        requestAnimationFrame(() => done(Number(n)));
+      });
+      obs.observe(view, { attributes: true, attributeFilter: ['data-match-count'] });
+      const t0 = performance.now();
+      input.value = q;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }), q);
+    times.push(r.ms);
+    longest = Math.max(longest, r.longest);
+    // Clear, and wait until the view has no filter again.
+    await s.page.evaluate(() => {
+      const input = document.querySelector('[data-testid="trace-filter"]');
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await s.page.waitForFunction(() => document.querySelector('[data-testid="trace-view"]').getAttribute('data-match-count') === '', null, { polling: 'raf' });
+  }
+  const sorted = [...times].sort((a, b) => a - b);
   return {
-    [`scroll frame time, median of ${frames.length} (ms)`]: round(percentile(sorted, 50), 1),
-    'scroll frame time, p95 (ms)': round(percentile(sorted, 95), 1),
-    'scroll frame time, max (ms)': round(sorted[sorted.length - 1], 1),
-    'rows scrolled': firstRow,
+    'filter: type → repaint, median of 3 queries (ms)': round(percentile(sorted, 50)),
+    'filter: type → repaint, slowest (ms)': round(sorted[sorted.length - 1]),
+    'filter: longest task (ms)': round(longest),
   };
 }
 
@@ -235,14 +338,17 @@ async function memory(s) {
 }
 
 // In order, on one page; `fileLoad` replaces the trace, so it comes last.
-const MEASUREMENTS = [load, scroll, memory, fileLoad];
+const MEASUREMENTS = [load, scroll, zoom, pan, filter, memory, fileLoad];
 
 /** Rows aggregated over runs by their worst value rather than the median. */
-const WORST = /longest|long tasks|max/;
+const WORST = /longest|long tasks|max|slowest/;
 
 // ---------------------------------------------------------------------------------------
 
-/** Runs `perFrame` in the page once per animation frame for `n` frames; returns frame times. */
+/**
+ * Runs `perFrame` in the page once per animation frame for `n` frames. Returns our frame
+ * costs as the app recorded them, the rAF intervals, and the longest task meanwhile.
+ */
 function framesHelper(page) {
   return (n, perFrame) =>
     page.evaluate(
@@ -250,10 +356,21 @@ function framesHelper(page) {
         new Promise((resolve) => {
           const step = new Function(body);
           const stamps = [];
+          const before = window.__bench.longTasks.length;
+          window.wasmBindings.tracescope_frame_times();
           const tick = (t) => {
             stamps.push(t);
             if (stamps.length > n) {
-              resolve(stamps.slice(1).map((x, i) => x - stamps[i]));
+              // Let the last input's frame run before reading the costs.
+              requestAnimationFrame(() => {
+                const cost = Array.from(window.wasmBindings.tracescope_frame_times());
+                const tasks = window.__bench.longTasks.slice(before);
+                resolve({
+                  cost,
+                  interval: stamps.slice(1).map((x, i) => x - stamps[i]),
+                  longest: tasks.reduce((a, t) => Math.max(a, t.duration), 0),
+                });
+              });
               return;
             }
             step();
@@ -263,6 +380,20 @@ function framesHelper(page) {
         }),
       { n, body: `(${perFrame.toString()})()` },
     );
+}
+
+/** Heaviest functions by self time in a CDP CPU profile. */
+function topFunctions(profile, count) {
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const f = node.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url ? path.basename(f.url.split('?')[0]) : ''}`.trim();
+    self.set(name, (self.get(name) ?? 0) + (dt[i] ?? 0) / 1000);
+  }
+  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
 }
 
 async function measureSize(browser, spans, opts) {
@@ -282,13 +413,26 @@ async function measureSize(browser, spans, opts) {
     await page.addInitScript(pageProbe);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
+    if (opts.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.goto(`${server.url}/index.html?trace=${trace.id}`);
     await page.waitForFunction(
       () => document.querySelector('[data-testid="trace-view"]')?.getAttribute('data-ready') === 'true'
-        && performance.getEntriesByName('tracescope:first-frame').length > 0,
+        && performance.getEntriesByName('tracescope:minimap-ready').length > 0,
       null,
       { timeout: LOAD_TIMEOUT_MS, polling: 50 },
     );
+    if (opts.profile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      mkdirSync(opts.profile, { recursive: true });
+      const out = path.join(opts.profile, `load-${spans}.cpuprofile`);
+      writeFileSync(out, JSON.stringify(profile));
+      process.stderr.write(`[bench] main-thread CPU profile of the ${label(spans)} load → ${out}; heaviest by self time:\n`);
+      for (const [name, ms] of topFunctions(profile, 15)) process.stderr.write(`  ${ms.toFixed(1).padStart(8)} ms  ${name}\n`);
+    }
     const shown = Number(await page.getAttribute('[data-testid="trace-view"]', 'data-span-count'));
     if (shown !== spans) errors.push(`data-span-count ${shown}, expected ${spans}`);
     const s = { page, cdp, size: spans, trace, opts, frames: framesHelper(page) };

@@ -1,7 +1,7 @@
 //! Painting a laid-out scene through a [`Painter`]: the app implements it on a canvas,
 //! tests implement it by recording calls.
 
-use crate::layout::color::{mix, Theme};
+use crate::layout::color::{mix, text_on, Theme};
 use crate::layout::model::{flag, WaterfallModel};
 use crate::layout::time_axis::format_duration;
 use crate::layout::waterfall::{Scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
@@ -241,14 +241,15 @@ pub fn paint_waterfall(
                 },
             );
         } else {
-            // The bar spans the view: label it inside, at its visible right end.
+            // The bar spans the view: label it inside, at its visible right end, in
+            // whichever of dark or white reads better on the bar's colour.
             let x = right.min(vp.width) - 4.0;
             p.text(
                 x,
                 y,
                 &label,
                 TextStyle {
-                    color: theme.background,
+                    color: text_on(color),
                     align: Align::Right,
                     bold: true,
                 },

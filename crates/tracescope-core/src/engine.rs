@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::derive::{derive, DeriveOptions, Derived};
+use crate::derive::{derive, skew, DeriveOptions, Derived, SpanTree, Summary};
 use crate::filter::{Filter, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
@@ -73,6 +73,9 @@ pub struct SpanDetail {
     /// Warnings the derivation recorded for this span.
     pub warnings: Vec<String>,
     pub child_count: usize,
+    /// The span as Zipkin v2 JSON (from the exporter), whatever format it was read from:
+    /// the reported times, before any clock-skew correction.
+    pub raw_json: String,
 }
 
 /// The stages of loading a trace, in order. The engine reports parsing and deriving; whoever
@@ -334,7 +337,34 @@ impl Engine {
                 .map(|w| format!("{}: {}", w.kind.key(), w.detail))
                 .collect(),
             child_count: d.tree.child_count(SpanIdx(span)),
+            raw_json: crate::export::span_zipkin_v2(&d.trace, s),
         })
+    }
+
+    /// Whether clock-skew correction is on for `trace`.
+    pub fn skew_correction(&self, trace: usize) -> Option<bool> {
+        self.traces.get(trace).map(|d| d.options.skew_correction)
+    }
+
+    /// Switches clock-skew correction of `trace` on or off and returns its new model. The
+    /// cleaned spans are kept; the tree, the corrections and the summary are computed again
+    /// (the tree's warnings are the same as at load, so they are not recorded twice). Span
+    /// indices do not change, so a selection (by span) survives the switch.
+    pub fn set_skew_correction(&mut self, trace: usize, on: bool) -> Option<WaterfallModel> {
+        let d = self.traces.get_mut(trace)?;
+        if d.options.skew_correction != on {
+            let mut same_warnings = Vec::new();
+            let mut tree = SpanTree::build(&d.trace, &mut same_warnings);
+            d.skew = if on {
+                skew::correct(&d.trace, &mut tree)
+            } else {
+                Vec::new()
+            };
+            d.summary = Summary::of(&d.trace, &tree);
+            d.tree = tree;
+            d.options.skew_correction = on;
+        }
+        Some(WaterfallModel::from_derived(d))
     }
 }
 
@@ -452,5 +482,49 @@ mod tests {
         let round: SpanDetail =
             serde_json::from_str(&serde_json::to_string(&d).expect("ser")).expect("de");
         assert_eq!(round, d);
+        // The raw view is the span as Zipkin v2 JSON, not the detail record.
+        let raw: serde_json::Value = serde_json::from_str(&d.raw_json).expect("raw is JSON");
+        assert_eq!(raw["id"], "0000000000000002");
+        assert_eq!(raw["timestamp"], 1200);
+        assert_eq!(raw["tags"]["error"], "boom");
+        assert_eq!(raw["localEndpoint"]["serviceName"], "db");
+        assert!(raw.get("self_time_us").is_none());
+    }
+
+    #[test]
+    fn skew_correction_switches_off_and_on() {
+        // The server half starts 50 µs before its client on another host: skew.
+        let input = br#"[
+          {"traceId":"s","id":"1","name":"get","kind":"CLIENT","timestamp":1000,"duration":100,"localEndpoint":{"serviceName":"front","ipv4":"10.0.0.1"}},
+          {"traceId":"s","id":"2","parentId":"1","name":"get","kind":"SERVER","timestamp":950,"duration":60,"localEndpoint":{"serviceName":"back","ipv4":"10.0.0.2"}}
+        ]"#;
+        let mut e = Engine::load(input).expect("valid");
+        assert_eq!(e.skew_correction(0), Some(true));
+        let on = e.model(0).expect("model");
+        let moved = (0..on.len())
+            .find(|&p| on.flags[p] & crate::layout::model::flag::SKEW_ADJUSTED != 0)
+            .expect("an adjusted span");
+        let warnings = e.info().traces[0].warnings.len();
+        let off = e.set_skew_correction(0, false).expect("model");
+        assert_eq!(e.skew_correction(0), Some(false));
+        assert!(off
+            .flags
+            .iter()
+            .all(|f| f & crate::layout::model::flag::SKEW_ADJUSTED == 0));
+        let span = on.span[moved];
+        let p_off = off.span.iter().position(|&s| s == span).expect("same span");
+        assert!(
+            off.start[p_off] < on.start[moved],
+            "without correction the server starts early"
+        );
+        assert_eq!(e.span_detail(0, span).map(|d| d.skew_delta_us), Some(0));
+        assert_eq!(
+            e.info().traces[0].warnings.len(),
+            warnings,
+            "no warning recorded twice"
+        );
+        let again = e.set_skew_correction(0, true).expect("model");
+        assert_eq!(again, on);
+        assert!(e.set_skew_correction(5, true).is_none());
     }
 }

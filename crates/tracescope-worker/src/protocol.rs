@@ -12,6 +12,7 @@
 //! | `Model { trace }` | `Model { found }` | `WaterfallModel::to_bytes` |
 //! | `Filter { trace, query }` | `Filter { result }` | one byte per model position, 1 = match |
 //! | `Detail { trace, span }` | `Detail { detail }` | — |
+//! | `SkewCorrection { trace, on }` | `Model { found }` | the re-derived trace's model |
 //!
 //! The worker says `Ready` (id 0) once it listens; before that, messages would be lost.
 //! A crash (panic, out of memory) is `Failed { Crashed }` with id 0: every request of that
@@ -48,6 +49,11 @@ pub enum Request {
     Detail {
         trace: usize,
         span: u32,
+    },
+    /// Switch clock-skew correction of a trace on or off; reply with its new model.
+    SkewCorrection {
+        trace: usize,
+        on: bool,
     },
 }
 
@@ -185,6 +191,10 @@ mod tests {
             query: "is:error \"a b\"".into(),
         });
         round(Request::Detail { trace: 0, span: 7 });
+        round(Request::SkewCorrection {
+            trace: 1,
+            on: false,
+        });
         let engine = Engine::load(INPUT).expect("valid");
         round(Reply::Ready);
         round(Reply::Progress {

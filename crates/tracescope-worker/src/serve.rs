@@ -70,11 +70,10 @@ fn handle(envelope: Envelope<Request>) {
             let (file, buf) = (envelope.file, envelope.buf);
             wasm_bindgen_futures::spawn_local(load(id, source, file, buf, false));
         }
-        Request::Model { trace } => {
-            match with_engine(|e| e.model(trace)).map(|m| buffer_from(&m.to_bytes())) {
-                Some(buf) => post(&Envelope::new(id, Reply::Model { found: true }).with_buf(buf)),
-                None => reply(id, Reply::Model { found: false }),
-            }
+        Request::Model { trace } => reply_model(id, with_engine(|e| e.model(trace))),
+        Request::SkewCorrection { trace, on } => {
+            let model = ENGINE.with_borrow_mut(|e| e.as_mut()?.set_skew_correction(trace, on));
+            reply_model(id, model);
         }
         Request::Filter { trace, query } => {
             let result = with_engine(|e| Some(e.filter(trace, &query))).unwrap_or(Ok(Vec::new()));
@@ -95,6 +94,13 @@ fn handle(envelope: Envelope<Request>) {
                 detail: with_engine(|e| e.span_detail(trace, span)),
             },
         ),
+    }
+}
+
+fn reply_model(id: u32, model: Option<tracescope_core::layout::model::WaterfallModel>) {
+    match model.map(|m| buffer_from(&m.to_bytes())) {
+        Some(buf) => post(&Envelope::new(id, Reply::Model { found: true }).with_buf(buf)),
+        None => reply(id, Reply::Model { found: false }),
     }
 }
 

@@ -55,6 +55,11 @@ pub fn write<W: io::Write>(traces: &[Trace], target: Target, out: W) -> io::Resu
     }
 }
 
+/// One span of `trace` as indented Zipkin v2 JSON: what a Zipkin server would return for it.
+pub fn span_zipkin_v2(trace: &Trace, span: &crate::model::Span) -> String {
+    zipkin_v2::span_pretty(trace, span)
+}
+
 /// [`write`] into memory.
 pub fn to_vec(traces: &[Trace], target: Target) -> Vec<u8> {
     let mut out = Vec::new();

@@ -19,6 +19,11 @@ pub(super) fn write<W: io::Write>(traces: &[Trace], out: W) -> io::Result<()> {
     result.map_err(io::Error::from)
 }
 
+/// One span as Zipkin v2 JSON, indented (the span detail panel's raw view).
+pub(super) fn span_pretty(trace: &Trace, span: &Span) -> String {
+    serde_json::to_string_pretty(&WireSpan::new(trace, span)).unwrap_or_default()
+}
+
 struct WireTrace<'a>(&'a Trace);
 
 impl Serialize for WireTrace<'_> {

@@ -98,6 +98,35 @@ pub fn css(color: u32) -> String {
     format!("#{:06x}", color & 0xff_ffff)
 }
 
+/// WCAG relative luminance of a colour (0 black … 1 white).
+pub fn luminance(color: u32) -> f32 {
+    let ch = |shift: u32| {
+        let c = ((color >> shift) & 0xff) as f32 / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * ch(16) + 0.7152 * ch(8) + 0.0722 * ch(0)
+}
+
+/// Near-black or white, whichever contrasts more with `background` (text drawn on a bar).
+pub fn text_on(background: u32) -> u32 {
+    const DARK: u32 = 0x1f2328;
+    const LIGHT: u32 = 0xffffff;
+    let l = luminance(background);
+    let against = |text: u32| {
+        let t = luminance(text);
+        (l.max(t) + 0.05) / (l.min(t) + 0.05)
+    };
+    if against(DARK) >= against(LIGHT) {
+        DARK
+    } else {
+        LIGHT
+    }
+}
+
 /// `a` moved `t` (0..1) of the way towards `b`, per channel.
 pub fn mix(a: u32, b: u32, t: f32) -> u32 {
     let ch = |shift: u32| {
@@ -111,6 +140,21 @@ pub fn mix(a: u32, b: u32, t: f32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_on_a_bar_contrasts_with_it() {
+        assert_eq!(text_on(0xffffff), 0x1f2328);
+        assert_eq!(text_on(0x000000), 0xffffff);
+        // Every service colour and both error colours: a contrast of at least 3:1.
+        for &c in SERVICE_PALETTE
+            .iter()
+            .chain(&[Theme::LIGHT.error, Theme::DARK.error])
+        {
+            let (a, b) = (luminance(c), luminance(text_on(c)));
+            let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+            assert!(ratio >= 3.0, "{c:06x}: {ratio}");
+        }
+    }
 
     #[test]
     fn services_of_a_trace_get_distinct_colours() {

@@ -23,84 +23,164 @@ pub fn render(
     background: u32,
     error_color: u32,
 ) -> Image {
-    let (w, h) = (width.max(1), height.max(1));
-    let stride = w + 1;
-    // Per pixel: summed weight and weighted colour channels.
-    let mut weight = vec![0f32; stride * h];
-    let mut red = vec![0f32; stride * h];
-    let mut green = vec![0f32; stride * h];
-    let mut blue = vec![0f32; stride * h];
-    let total = m.trace_duration_us.max(1) as f64;
-    let n = rows.len().max(1) as f64;
-    for (i, &pos) in rows.iter().enumerate() {
-        let k = pos as usize;
-        let y = ((i as f64 / n) * h as f64) as usize;
-        let y = y.min(h - 1);
-        let x0 = ((m.start[k] as f64 / total) * w as f64)
-            .floor()
-            .clamp(0.0, (w - 1) as f64) as usize;
-        let x1 = ((m.end(k) as f64 / total) * w as f64)
-            .ceil()
-            .clamp((x0 + 1) as f64, w as f64) as usize;
-        let faint = dim.is_some_and(|d| d.get(k).copied().unwrap_or(false));
-        let wgt = if faint { 0.15 } else { 1.0 };
-        let c = if m.flags[k] & flag::ERROR != 0 {
-            error_color
-        } else {
-            m.label_color
-                .get(m.service[k] as usize)
-                .copied()
-                .unwrap_or(0x888888)
-        };
-        let base = y * stride;
-        for (arr, v) in [
-            (&mut weight, 1.0),
-            (&mut red, f32::from(((c >> 16) & 0xff) as u8)),
-            (&mut green, f32::from(((c >> 8) & 0xff) as u8)),
-            (&mut blue, f32::from((c & 0xff) as u8)),
-        ] {
-            arr[base + x0] += v * wgt;
-            arr[base + x1] -= v * wgt;
+    let mut b = Builder::new(rows.len(), width, height, background, error_color);
+    b.add(m, rows, dim, rows.len());
+    b.finish()
+}
+
+/// [`render`] in slices: [`Builder::add`] takes the next rows, so a million rows can be
+/// aggregated over several short tasks instead of one long one.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    w: usize,
+    h: usize,
+    /// Per pixel (plus one spare column for the difference arrays): summed weight and
+    /// weighted red, green, blue, interleaved so one row touches one cache line per edge.
+    acc: Vec<[f32; 4]>,
+    rows: usize,
+    next: usize,
+    background: u32,
+    error_color: u32,
+}
+
+impl Builder {
+    /// A minimap of `rows` rows in `width × height` pixels.
+    pub fn new(
+        rows: usize,
+        width: usize,
+        height: usize,
+        background: u32,
+        error_color: u32,
+    ) -> Builder {
+        let (w, h) = (width.max(1), height.max(1));
+        Builder {
+            w,
+            h,
+            acc: vec![[0.0; 4]; (w + 1) * h],
+            rows,
+            next: 0,
+            background,
+            error_color,
         }
     }
-    // Rows per pixel row: how much "ink" a full pixel represents.
-    let per_pixel_row = (n / h as f64).max(1.0) as f32;
-    let bg = [
-        ((background >> 16) & 0xff) as f32,
-        ((background >> 8) & 0xff) as f32,
-        (background & 0xff) as f32,
-    ];
-    let mut rgba = vec![0u8; w * h * 4];
-    for y in 0..h {
-        let (mut sw, mut sr, mut sg, mut sb) = (0f32, 0f32, 0f32, 0f32);
-        for x in 0..w {
-            let i = y * stride + x;
-            sw += weight[i];
-            sr += red[i];
-            sg += green[i];
-            sb += blue[i];
-            let o = (y * w + x) * 4;
-            let (r, g, b) = if sw > 1e-3 {
-                // Coverage: at least clearly visible for one row, saturating when full.
-                let alpha = (0.6 * sw.min(1.0) + 0.4 * (sw / per_pixel_row).min(1.0)).min(1.0);
-                (
-                    bg[0] + (sr / sw - bg[0]) * alpha,
-                    bg[1] + (sg / sw - bg[1]) * alpha,
-                    bg[2] + (sb / sw - bg[2]) * alpha,
-                )
+
+    /// Rows added so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    /// Whether every row has been added.
+    pub fn is_complete(&self) -> bool {
+        self.next >= self.rows
+    }
+
+    /// Adds up to `count` more rows of `rows` (the same list each call); returns whether
+    /// every row is in.
+    pub fn add(
+        &mut self,
+        m: &WaterfallModel,
+        rows: &[u32],
+        dim: Option<&[bool]>,
+        count: usize,
+    ) -> bool {
+        let (w, h) = (self.w, self.h);
+        let stride = w + 1;
+        let total = m.trace_duration_us.max(1) as f64;
+        let n = self.rows.max(1) as f64;
+        let end = self
+            .next
+            .saturating_add(count)
+            .min(self.rows)
+            .min(rows.len());
+        let x_per_us = w as f64 / total;
+        let y_per_row = h as f64 / n;
+        for (i, &pos) in rows.iter().enumerate().take(end).skip(self.next) {
+            let k = pos as usize;
+            let y = ((i as f64 * y_per_row) as usize).min(h - 1);
+            let x0 = (m.start[k] as f64 * x_per_us)
+                .floor()
+                .clamp(0.0, (w - 1) as f64) as usize;
+            let x1 = (m.end(k) as f64 * x_per_us)
+                .ceil()
+                .clamp((x0 + 1) as f64, w as f64) as usize;
+            let faint = dim.is_some_and(|d| d.get(k).copied().unwrap_or(false));
+            let wgt = if faint { 0.15 } else { 1.0 };
+            let c = if m.flags[k] & flag::ERROR != 0 {
+                self.error_color
             } else {
-                (bg[0], bg[1], bg[2])
+                m.label_color
+                    .get(m.service[k] as usize)
+                    .copied()
+                    .unwrap_or(0x888888)
             };
-            rgba[o] = r.round().clamp(0.0, 255.0) as u8;
-            rgba[o + 1] = g.round().clamp(0.0, 255.0) as u8;
-            rgba[o + 2] = b.round().clamp(0.0, 255.0) as u8;
-            rgba[o + 3] = 255;
+            let v = [
+                wgt,
+                f32::from(((c >> 16) & 0xff) as u8) * wgt,
+                f32::from(((c >> 8) & 0xff) as u8) * wgt,
+                f32::from((c & 0xff) as u8) * wgt,
+            ];
+            let base = y * stride;
+            let a = &mut self.acc[base + x0];
+            for j in 0..4 {
+                a[j] += v[j];
+            }
+            let b = &mut self.acc[base + x1];
+            for j in 0..4 {
+                b[j] -= v[j];
+            }
         }
+        self.next = end.max(self.next);
+        if rows.len() < self.rows {
+            // The row list is shorter than promised: nothing more will come.
+            self.rows = rows.len();
+        }
+        self.is_complete()
     }
-    Image {
-        width: w,
-        height: h,
-        rgba,
+
+    /// The image (rows not added yet are simply missing).
+    pub fn finish(self) -> Image {
+        let (w, h) = (self.w, self.h);
+        let stride = w + 1;
+        let background = self.background;
+        // Rows per pixel row: how much "ink" a full pixel represents.
+        let per_pixel_row = (self.rows.max(1) as f64 / h as f64).max(1.0) as f32;
+        let bg = [
+            ((background >> 16) & 0xff) as f32,
+            ((background >> 8) & 0xff) as f32,
+            (background & 0xff) as f32,
+        ];
+        let mut rgba = vec![0u8; w * h * 4];
+        for y in 0..h {
+            let mut sum = [0f32; 4];
+            for x in 0..w {
+                let a = self.acc[y * stride + x];
+                for j in 0..4 {
+                    sum[j] += a[j];
+                }
+                let [sw, sr, sg, sb] = sum;
+                let o = (y * w + x) * 4;
+                let (r, g, b) = if sw > 1e-3 {
+                    // Coverage: at least clearly visible for one row, saturating when full.
+                    let alpha = (0.6 * sw.min(1.0) + 0.4 * (sw / per_pixel_row).min(1.0)).min(1.0);
+                    (
+                        bg[0] + (sr / sw - bg[0]) * alpha,
+                        bg[1] + (sg / sw - bg[1]) * alpha,
+                        bg[2] + (sb / sw - bg[2]) * alpha,
+                    )
+                } else {
+                    (bg[0], bg[1], bg[2])
+                };
+                rgba[o] = r.round().clamp(0.0, 255.0) as u8;
+                rgba[o + 1] = g.round().clamp(0.0, 255.0) as u8;
+                rgba[o + 2] = b.round().clamp(0.0, 255.0) as u8;
+                rgba[o + 3] = 255;
+            }
+        }
+        Image {
+            width: w,
+            height: h,
+            rgba,
+        }
     }
 }
 
@@ -158,6 +238,21 @@ mod tests {
             assert!(r == 255 && g < 160 && g == b, "({x},{y}) = {r},{g},{b}");
         }
         assert_eq!(px(&img, 299, 0), [255, 255, 255]);
+    }
+
+    #[test]
+    fn slices_make_the_same_image_as_one_pass() {
+        let m = model(1000);
+        let rows = visible_rows(&m, &[]);
+        let whole = render(&m, &rows, None, 50, 20, 0xffffff, 0);
+        let mut b = Builder::new(rows.len(), 50, 20, 0xffffff, 0);
+        let mut calls = 0;
+        while !b.add(&m, &rows, None, 97) {
+            calls += 1;
+        }
+        assert_eq!(calls, 10);
+        assert_eq!(b.done(), 1000);
+        assert_eq!(b.finish(), whole);
     }
 
     #[test]
