@@ -351,7 +351,7 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
             <label class="field">
                 <span>"Remote service"</span>
                 <input type="text" list="remote-service-options" data-testid="remote-service-input"
-                    placeholder=move || if service.get().is_empty() { "any (pick a service for suggestions)" } else { "any" }
+                    placeholder="any" title="Suggestions once a service is chosen"
                     prop:value=move || remote.get() on:input=move |ev| remote.set(event_target_value(&ev))/>
                 <datalist id="remote-service-options" data-testid="remote-service-options">{names(remote_names)}</datalist>
             </label>

@@ -161,6 +161,14 @@ fn SettingsDialog() -> impl IntoView {
                         None => String::new(),
                     }}
                 </p>
+                <p class="server-config" data-testid="settings-error-rates"
+                    data-low=move || state.ui.with(|u| u.error_rates().0.to_string())
+                    data-high=move || state.ui.with(|u| u.error_rates().1.to_string())>
+                    {move || {
+                        let (lo, hi) = state.ui.with(|u| u.error_rates());
+                        format!("Dependency error rates: low {lo}, high {hi} (config.json dependency.lowErrorRate / highErrorRate).")
+                    }}
+                </p>
                 <div class="buttons">
                     <button type="button" data-testid="settings-test" on:click=run_test
                         disabled=move || test.get() == Test::Running>"Test connection"</button>
