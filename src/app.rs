@@ -11,13 +11,7 @@ use crate::trace_view::TraceView;
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    leptos::task::spawn_local(async move {
-        let (api, problem) = crate::config::resolve().await;
-        state.api.set(Some(api));
-        if let Some(e) = problem {
-            state.fail(e);
-        }
-    });
+    leptos::task::spawn_local(crate::config::start(state));
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         state.route.set(Route::from_url());
     });
@@ -82,6 +76,7 @@ pub fn App() -> impl IntoView {
                     state.go(Route::Search(Default::default()));
                 }>"tracescope"</a>
                 <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
+                <crate::search::settings::SettingsButton/>
                 <button class="theme" data-testid="theme-toggle" title="Light or dark theme"
                     on:click=move |_| state.dark.update(|d| *d = !*d)>
                     {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
@@ -102,7 +97,7 @@ pub fn App() -> impl IntoView {
                 {move || if on_search_page.get() {
                     view! { <SearchView/> }.into_any()
                 } else {
-                    view! { <TraceView/> }.into_any()
+                    view! { <crate::search::tabs::TabStrip/><TraceView/> }.into_any()
                 }}
             </main>
             <div class="drop-hint">"Drop a trace file to open it (Zipkin v1/v2, Jaeger or OTLP JSON)"</div>

@@ -27,6 +27,10 @@ pub enum AppError {
     File { name: String, message: String },
     /// The trace engine stopped while loading (out of memory, or a bug).
     Engine { source: String, message: String },
+    /// No complete answer within the timeout (settings dialog).
+    Timeout { url: String, seconds: u32 },
+    /// The user (or a newer request) cancelled the request: nothing to show.
+    Cancelled,
 }
 
 /// Where a load's bytes came from, to say it in an error.
@@ -87,6 +91,12 @@ impl fmt::Display for AppError {
             AppError::Import { source, error } => write!(f, "Could not read {source}: {error}"),
             AppError::Json { url, message } => write!(f, "Unexpected answer from {url}: {message}"),
             AppError::File { name, message } => write!(f, "Could not open {name}: {message}"),
+            AppError::Timeout { url, seconds } => write!(
+                f,
+                "No answer from {url} within {seconds} s: the request timed out. \
+                 Narrow the search (shorter lookback, lower limit) or raise the timeout in the settings."
+            ),
+            AppError::Cancelled => write!(f, "The request was cancelled."),
             AppError::Engine { source, message } => write!(
                 f,
                 "Could not load {source}: the trace engine stopped ({message}). \

@@ -17,8 +17,9 @@ fn ensure_loaded(id: String) {
     let state = use_app();
     let have = state
         .loaded
-        .with_untracked(|l| l.as_ref().map(|l| l.key == LoadKey::Trace(id.clone())));
-    if have == Some(true) {
+        .with_untracked(|l| l.as_ref().and_then(|l| l.index_of(&id)));
+    // Tabs of several traces are loaded together by the tab strip (`/traceMany`).
+    if have.is_some() || crate::search::tabs::tabs_in_url().is_some_and(|t| t.contains(&id)) {
         return;
     }
     let Some(api) = state.api.get_untracked() else {
@@ -66,7 +67,7 @@ pub fn TraceView() -> impl IntoView {
         }
     });
     let wanted = move || match state.route.get() {
-        Route::Trace(id) => Some(LoadKey::Trace(id)),
+        Route::Trace(id) => Some(id),
         _ => None,
     };
     // Which trace to show: the one the route asks for, or for a file view whatever is loaded.
@@ -74,8 +75,12 @@ pub fn TraceView() -> impl IntoView {
         let want = wanted();
         state.loaded.with(|l| {
             let l = l.as_ref()?;
-            if want.as_ref().is_some_and(|w| *w != l.key) {
-                return None;
+            if let Some(id) = &want {
+                // One of several traces opened together (tabs), or the one trace asked for.
+                let i = l.index_of(id)?;
+                if matches!(l.key, LoadKey::Many(_)) {
+                    return Some((i, ByPtr(l.info.clone())));
+                }
             }
             let i = state
                 .selected

@@ -50,10 +50,17 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
         .join("&")
 }
 
-/// A `/traces` search.
+/// A `/traces` search: every parameter of Zipkin's v2 API. Empty strings and `None` are
+/// left out of the URL (the server's defaults apply).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TracesQuery {
     pub service: String,
+    pub remote_service: String,
+    pub span_name: String,
+    /// `annotationQuery`: `key=value and word`.
+    pub annotation_query: String,
+    pub min_duration_us: Option<i64>,
+    pub max_duration_us: Option<i64>,
     pub lookback_ms: u64,
     pub end_ts_ms: u64,
     pub limit: u32,
@@ -61,15 +68,56 @@ pub struct TracesQuery {
 
 impl TracesQuery {
     pub fn url(&self, root: &str) -> String {
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
         format!(
             "{root}/traces?{}",
             query_string(&[
                 ("serviceName", self.service.clone()),
+                ("remoteServiceName", self.remote_service.clone()),
+                ("spanName", self.span_name.clone()),
+                ("annotationQuery", self.annotation_query.clone()),
+                ("minDuration", opt(self.min_duration_us)),
+                ("maxDuration", opt(self.max_duration_us)),
                 ("endTs", self.end_ts_ms.to_string()),
                 ("lookback", self.lookback_ms.to_string()),
                 ("limit", self.limit.to_string()),
             ])
         )
+    }
+}
+
+/// `/spans?serviceName=` (span names of a service).
+pub fn span_names_url(root: &str, service: &str) -> String {
+    format!("{root}/spans?serviceName={}", encode_component(service))
+}
+
+/// `/remoteServices?serviceName=`.
+pub fn remote_services_url(root: &str, service: &str) -> String {
+    format!(
+        "{root}/remoteServices?serviceName={}",
+        encode_component(service)
+    )
+}
+
+/// `/autocompleteValues?key=`.
+pub fn autocomplete_values_url(root: &str, key: &str) -> String {
+    format!("{root}/autocompleteValues?key={}", encode_component(key))
+}
+
+/// `/traceMany?traceIds=a,b` (the commas stay literal, as Zipkin Lens sends them).
+pub fn trace_many_url(root: &str, ids: &[String]) -> String {
+    let ids: Vec<String> = ids.iter().map(|i| encode_component(i)).collect();
+    format!("{root}/traceMany?traceIds={}", ids.join(","))
+}
+
+/// The server's Zipkin Lens `config.json` for an API root: `…/zipkin/config.json`, where a
+/// Zipkin server (and SkyWalking's Zipkin query module) serve it.
+pub fn ui_config_url(root: &str) -> String {
+    let base = root.strip_suffix("/api/v2").unwrap_or(root);
+    if base.ends_with("/zipkin") {
+        format!("{base}/config.json")
+    } else {
+        format!("{base}/zipkin/config.json")
     }
 }
 
@@ -110,12 +158,55 @@ mod tests {
     }
 
     #[test]
+    fn every_parameter_is_sent() {
+        let q = TracesQuery {
+            service: "front".into(),
+            remote_service: "db".into(),
+            span_name: "GET /".into(),
+            annotation_query: "http.method=GET and error".into(),
+            min_duration_us: Some(250_000),
+            max_duration_us: Some(1_500_000),
+            lookback_ms: 900_000,
+            end_ts_ms: 1_700_000_000_000,
+            limit: 50,
+        };
+        assert_eq!(
+            q.url("r"),
+            "r/traces?serviceName=front&remoteServiceName=db&spanName=GET%20%2F\
+             &annotationQuery=http.method%3DGET%20and%20error&minDuration=250000\
+             &maxDuration=1500000&endTs=1700000000000&lookback=900000&limit=50"
+        );
+        assert_eq!(span_names_url("r", "a b"), "r/spans?serviceName=a%20b");
+        assert_eq!(
+            remote_services_url("r", "a"),
+            "r/remoteServices?serviceName=a"
+        );
+        assert_eq!(
+            autocomplete_values_url("r", "http.method"),
+            "r/autocompleteValues?key=http.method"
+        );
+        assert_eq!(
+            trace_many_url("r", &["ab".into(), "c/d".into()]),
+            "r/traceMany?traceIds=ab,c%2Fd"
+        );
+        assert_eq!(
+            ui_config_url("http://z:9411/api/v2"),
+            "http://z:9411/zipkin/config.json"
+        );
+        assert_eq!(
+            ui_config_url("http://sw/zipkin/api/v2"),
+            "http://sw/zipkin/config.json"
+        );
+    }
+
+    #[test]
     fn queries_are_encoded() {
         let q = TracesQuery {
             service: "a b&c".into(),
             lookback_ms: 3_600_000,
             end_ts_ms: 1_700_000_000_000,
             limit: 10,
+            ..TracesQuery::default()
         };
         assert_eq!(
             q.url("http://x/api/v2"),

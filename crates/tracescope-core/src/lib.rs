@@ -18,6 +18,7 @@ pub mod import;
 pub mod layout;
 pub mod model;
 pub mod pipeline;
+pub mod search;
 
 pub use import::{import, ImportError, Imported};
 pub use model::{Micros, SpanIdx, Trace};

@@ -30,6 +30,9 @@ usage: tracescope-testserver [options]
   --query-limit N             config.json queryLimit (default 10)
   --ui-default-lookback-ms N  config.json defaultLookback (default 900000)
   --logs-url URL              config.json logsUrl (optional)
+  --low-error-rate R          config.json dependency.lowErrorRate (default 0.5)
+  --high-error-rate R         config.json dependency.highErrorRate (default 0.75)
+  --skywalking                serve the API only under /zipkin, as SkyWalking's Zipkin query module does
   -h, --help                  this help";
 
 /// What Zipkin Lens reads from `/zipkin/config.json`.
@@ -81,6 +84,8 @@ pub struct ServerConfig {
     pub lowercase_names: bool,
     pub lookback_ms: i64,
     pub ui: UiConfig,
+    /// SkyWalking's Zipkin query module: the API and config.json exist only under `/zipkin`.
+    pub zipkin_prefix_only: bool,
 }
 
 impl Default for ServerConfig {
@@ -102,6 +107,7 @@ impl Default for ServerConfig {
             lowercase_names: false,
             lookback_ms: 86_400_000,
             ui: UiConfig::default(),
+            zipkin_prefix_only: false,
         }
     }
 }
@@ -196,6 +202,9 @@ impl ServerConfig {
                 "--query-limit" => c.ui.query_limit = num(&flag, &value()?)?,
                 "--ui-default-lookback-ms" => c.ui.default_lookback_ms = num(&flag, &value()?)?,
                 "--logs-url" => c.ui.logs_url = Some(value()?),
+                "--low-error-rate" => c.ui.low_error_rate = num(&flag, &value()?)?,
+                "--high-error-rate" => c.ui.high_error_rate = num(&flag, &value()?)?,
+                "--skywalking" => c.zipkin_prefix_only = true,
                 other => return Err(format!("unknown argument {other:?}")),
             }
         }

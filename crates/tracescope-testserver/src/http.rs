@@ -82,8 +82,11 @@ fn api_routes() -> Router<Arc<AppState>> {
 
 fn inner_router(state: Arc<AppState>) -> Router {
     let api = api_routes();
-    let mut router = Router::new()
-        .merge(api.clone())
+    let mut router = Router::new();
+    if !state.cfg.zipkin_prefix_only {
+        router = router.merge(api.clone());
+    }
+    router = router
         .nest("/zipkin", api)
         .route("/zipkin/config.json", get(ui_config));
     if let Some(dir) = &state.cfg.static_dir {

@@ -641,6 +641,26 @@ async fn lens_config_json() {
     assert_eq!(v["environment"], "demo");
 }
 
+#[tokio::test]
+async fn skywalking_mode_serves_only_under_zipkin() {
+    let cfg = ServerConfig {
+        zipkin_prefix_only: true,
+        ..ServerConfig::default()
+    };
+    let app = build_app(state_with(cfg, &[fixtures().join("zipkin-v2")]));
+    assert_eq!(
+        get(&app, "/api/v2/services").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = get(&app, "/zipkin/api/v2/services").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.strings().is_empty());
+    assert_eq!(
+        get(&app, "/zipkin/config.json").await.status,
+        StatusCode::OK
+    );
+}
+
 // ------------------------------------------------------------------ POST /api/v2/spans
 
 #[tokio::test]

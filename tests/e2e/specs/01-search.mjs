@@ -49,6 +49,9 @@ export default [
         'rows carry the trace ids the API returned',
       );
       await t.screenshot('search');
+      await page.click(sel('theme-toggle'));
+      await t.screenshot('search-dark');
+      await page.click(sel('theme-toggle'));
 
       // Pick a service that takes part in some traces but not all, so the list must shrink.
       const perService = [];
