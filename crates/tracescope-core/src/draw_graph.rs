@@ -115,7 +115,8 @@ pub fn paint_dependency_graph(
                 (cam.screen(self_loop(l, a as usize)[3]), [0.0, 1.0])
             } else {
                 let path = l.path(e);
-                let (Some(&last), Some(&before)) = (path.last(), path.get(path.len().wrapping_sub(2)))
+                let (Some(&last), Some(&before)) =
+                    (path.last(), path.get(path.len().wrapping_sub(2)))
                 else {
                     continue;
                 };
@@ -157,14 +158,36 @@ pub fn paint_dependency_graph(
         p.begin_path();
         p.round_rect(a[0], a[1], w, h, radius);
         p.fill(bg, alpha);
-        let border = if selected { 3.0 } else if hovered { 2.0 } else { 1.5 };
+        let border = if selected {
+            3.0
+        } else if hovered {
+            2.0
+        } else {
+            1.5
+        };
         p.stroke(accent, (border * cam.scale).clamp(1.0, border), alpha);
         if labels {
             let size = (12.0 * cam.scale).min(15.0);
             let c = cam.screen([l.x[v], l.y[v]]);
             let line = size * 0.62;
-            p.text(c[0], c[1] - line, &scene.name[v], size, true, theme.text, alpha);
-            p.text(c[0], c[1] + line, &scene.traffic[v], size * 0.9, false, theme.muted, alpha);
+            p.text(
+                c[0],
+                c[1] - line,
+                &scene.name[v],
+                size,
+                true,
+                theme.text,
+                alpha,
+            );
+            p.text(
+                c[0],
+                c[1] + line,
+                &scene.traffic[v],
+                size * 0.9,
+                false,
+                theme.muted,
+                alpha,
+            );
         }
     }
 }

@@ -106,7 +106,9 @@ impl DependencyGraph {
     /// a filtered service is shown with whom it talks to.
     pub fn visible(&self, filter: &str, min_calls: u64) -> Vec<bool> {
         let n = self.services.len();
-        let busy: Vec<bool> = (0..n as u32).map(|s| self.traffic(s) >= min_calls).collect();
+        let busy: Vec<bool> = (0..n as u32)
+            .map(|s| self.traffic(s) >= min_calls)
+            .collect();
         let needle = filter.trim().to_lowercase();
         if needle.is_empty() {
             return busy;
@@ -223,7 +225,9 @@ pub struct LinksError {
 enum LinksDoc {
     Zipkin(Vec<WireLink>),
     /// Jaeger's HTTP API wraps the same objects in `{"data": [...]}`.
-    Jaeger { data: Vec<WireLink> },
+    Jaeger {
+        data: Vec<WireLink>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -243,7 +247,9 @@ pub fn parse_links(bytes: &[u8]) -> Result<Vec<DependencyLink>, LinksError> {
     let doc: LinksDoc = serde_json::from_slice(bytes).map_err(|e| {
         // The untagged enum's own message says nothing useful; re-read as the Zipkin shape
         // for a located error.
-        let e = serde_json::from_slice::<Vec<WireLink>>(bytes).err().unwrap_or(e);
+        let e = serde_json::from_slice::<Vec<WireLink>>(bytes)
+            .err()
+            .unwrap_or(e);
         LinksError {
             message: e.to_string(),
             line: e.line(),
@@ -263,8 +269,8 @@ pub fn parse_links(bytes: &[u8]) -> Result<Vec<DependencyLink>, LinksError> {
 }
 
 /// Deterministic links of a believable system for benchmarks and tests: `services` in
-/// tiers (edge, API, domain, data), each calling a few services of the next tiers, with a
-/// few calls back up (cycles). `edges` is a target; duplicates are merged.
+/// tiers (edge, API, domain, data), each calling a few services of the next one or two
+/// tiers, with one call in fifty back up (cycles); the last tier calls nobody. `edges` is a target; duplicates are merged.
 pub fn synthetic_links(services: usize, edges: usize, seed: u64) -> Vec<DependencyLink> {
     let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut next = move || {
@@ -279,22 +285,33 @@ pub fn synthetic_links(services: usize, edges: usize, seed: u64) -> Vec<Dependen
     let tiers = ((services as f64).sqrt() as usize / 3).clamp(2, 12);
     let tier_of = |i: usize| i * tiers / services;
     let first_of = |t: usize| (t * services).div_ceil(tiers);
-    let name = |i: usize| format!("svc-{}-{i:04}", ["edge", "api", "core", "data"][tier_of(i) * 4 / tiers]);
+    let name = |i: usize| {
+        format!(
+            "svc-{}-{i:04}",
+            ["edge", "api", "core", "data"][tier_of(i) * 4 / tiers]
+        )
+    };
+    let callers = first_of(tiers - 1).max(1);
     let mut links = Vec::with_capacity(edges);
     for k in 0..edges {
-        let a = (next() % services as u64) as usize;
+        // Callers are in every tier but the last (data stores call nobody).
+        let a = (next() % callers as u64) as usize;
         let ta = tier_of(a);
-        let b = if k % 50 == 0 || ta + 1 >= tiers {
-            // A call back up, or within the last tier.
-            (next() % services as u64) as usize
+        let b = if k % 50 == 0 {
+            // A call back up to an earlier tier (or its own): a cycle.
+            (next() % first_of(ta + 1).max(1) as u64) as usize
         } else {
             // Mostly the next tier, sometimes one further.
-            let tb = (ta + 1 + (next() % 4 == 0) as usize).min(tiers - 1);
+            let tb = (ta + 1 + usize::from(next() % 4 == 0)).min(tiers - 1);
             let (lo, hi) = (first_of(tb), first_of(tb + 1).min(services));
             lo + (next() % (hi - lo).max(1) as u64) as usize
         };
         let calls = 1 + next() % 10_000;
-        let errors = if next() % 5 == 0 { next() % (calls + 1) } else { 0 };
+        let errors = if next() % 5 == 0 {
+            next() % (calls + 1)
+        } else {
+            0
+        };
         links.push(DependencyLink {
             parent: name(a),
             child: name(b),
@@ -388,8 +405,8 @@ mod tests {
         let z = parse_links(br#"[{"parent":"a","child":"b","callCount":3,"errorCount":1}]"#)
             .expect("zipkin");
         assert_eq!(z, vec![link("a", "b", 3, 1)]);
-        let j = parse_links(br#"{"data":[{"parent":"a","child":"b","callCount":3}]}"#)
-            .expect("jaeger");
+        let j =
+            parse_links(br#"{"data":[{"parent":"a","child":"b","callCount":3}]}"#).expect("jaeger");
         assert_eq!(j, vec![link("a", "b", 3, 0)]);
         let e = parse_links(b"[{\"parent\":\"a\",\n\"child\":7}]").expect_err("bad");
         assert_eq!(e.line, 2);

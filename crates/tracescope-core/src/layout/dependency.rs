@@ -103,7 +103,10 @@ pub fn dependency_scene(g: &DependencyGraph, req: &DependencyRequest) -> Depende
             ((v.max(1) as f64).ln() / (max as f64).ln()).clamp(0.0, 1.0) as f32
         }
     };
-    let name: Vec<String> = nodes.iter().map(|&s| cut(&g.services[s as usize])).collect();
+    let name: Vec<String> = nodes
+        .iter()
+        .map(|&s| cut(&g.services[s as usize]))
+        .collect();
     let traffic_label: Vec<String> = traffic
         .iter()
         .map(|&t| format!("{} calls", short_count(t)))
@@ -138,7 +141,8 @@ pub fn dependency_scene(g: &DependencyGraph, req: &DependencyRequest) -> Depende
         .iter()
         .map(|&e| {
             EDGE_MIN_WIDTH
-                + (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) * log_ratio(g.edges[e as usize].calls, max_calls)
+                + (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH)
+                    * log_ratio(g.edges[e as usize].calls, max_calls)
         })
         .collect();
     let layout = layout_graph(&sizes, &ends, &GraphOptions::default());
@@ -148,9 +152,19 @@ pub fn dependency_scene(g: &DependencyGraph, req: &DependencyRequest) -> Depende
             if a == b {
                 return self_loop_box(&layout, a as usize);
             }
-            let mut bx = [f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY];
+            let mut bx = [
+                f32::INFINITY,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                f32::NEG_INFINITY,
+            ];
             for p in layout.path(e) {
-                bx = [bx[0].min(p[0]), bx[1].min(p[1]), bx[2].max(p[0]), bx[3].max(p[1])];
+                bx = [
+                    bx[0].min(p[0]),
+                    bx[1].min(p[1]),
+                    bx[2].max(p[0]),
+                    bx[3].max(p[1]),
+                ];
             }
             bx
         })
@@ -250,9 +264,8 @@ impl Camera {
 pub fn node_at(scene: &DependencyScene, cam: &Camera, sx: f32, sy: f32) -> Option<usize> {
     let [x, y] = cam.world(sx, sy);
     let l = &scene.layout;
-    (0..scene.node_count()).find(|&v| {
-        (x - l.x[v]).abs() <= l.w[v] / 2.0 && (y - l.y[v]).abs() <= l.h[v] / 2.0
-    })
+    (0..scene.node_count())
+        .find(|&v| (x - l.x[v]).abs() <= l.w[v] / 2.0 && (y - l.y[v]).abs() <= l.h[v] / 2.0)
 }
 
 /// The edge nearest a screen point, within a few pixels of its drawn curve.
@@ -284,8 +297,14 @@ fn edge_distance(scene: &DependencyScene, e: usize, p: [f32; 2]) -> f32 {
             let t = k as f32 / 12.0;
             let u = 1.0 - t;
             let q = [
-                u * u * u * p0[0] + 3.0 * u * u * t * c1[0] + 3.0 * u * t * t * c2[0] + t * t * t * p3[0],
-                u * u * u * p0[1] + 3.0 * u * u * t * c1[1] + 3.0 * u * t * t * c2[1] + t * t * t * p3[1],
+                u * u * u * p0[0]
+                    + 3.0 * u * u * t * c1[0]
+                    + 3.0 * u * t * t * c2[0]
+                    + t * t * t * p3[0],
+                u * u * u * p0[1]
+                    + 3.0 * u * u * t * c1[1]
+                    + 3.0 * u * t * t * c2[1]
+                    + t * t * t * p3[1],
             ];
             best = best.min(segment_distance(p, prev, q));
             prev = q;
