@@ -4,11 +4,13 @@
 //! tracescope inspect FILE                          JSON summary of each trace
 //! tracescope convert FILE --to zipkin-v2|otlp [-o OUT]
 //! tracescope bench [--sizes 10000,100000,1000000] [--runs N]
+//! tracescope bench-deps [--sizes 1000x5000,…] [--runs N]   the dependency graph view
 //! ```
 //! FILE may be `-` for standard input. Exit status: 0 on success, 1 when the input cannot
 //! be read or is not a trace (one line on stderr saying what and where), 2 on a usage error.
 
 mod bench;
+mod bench_deps;
 mod inspect;
 
 use std::io::{self, Read, Write};
@@ -25,6 +27,7 @@ static ALLOC: CountingAlloc = CountingAlloc;
 const USAGE: &str = "usage: tracescope inspect FILE
        tracescope convert FILE --to zipkin-v2|otlp [-o OUT]
        tracescope bench [--sizes 10000,100000,1000000] [--runs N]
+       tracescope bench-deps [--sizes 100x500,1000x5000] [--runs N]
 FILE may be - for standard input.";
 
 /// Why a command failed: the user's invocation, or the input / output.
@@ -61,6 +64,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
         }
         "convert" => convert(rest),
         "bench" => bench::run(rest),
+        "bench-deps" => bench_deps::run(rest),
         "-h" | "--help" | "help" => write_stdout(format!("{USAGE}\n").as_bytes()),
         "-V" | "--version" => {
             write_stdout(format!("tracescope {}\n", env!("CARGO_PKG_VERSION")).as_bytes())

@@ -10,6 +10,7 @@ pub mod api;
 mod base64;
 pub mod derive;
 pub mod draw;
+pub mod draw_graph;
 pub mod engine;
 pub mod export;
 pub mod filter;

@@ -64,6 +64,13 @@ impl DependencyLinker {
 
     /// Adds the links of one cleaned trace and its tree.
     pub fn put_trace(&mut self, trace: &Trace, tree: &SpanTree) -> &mut Self {
+        // Counted by interned name first: one allocation per link, not per span.
+        let mut local: HashMap<(StrId, StrId), (u64, u64)> = HashMap::new();
+        let mut add = |parent: StrId, child: StrId, error: bool| {
+            let e = local.entry((parent, child)).or_default();
+            e.0 += 1;
+            e.1 += u64::from(error);
+        };
         let spans = &trace.spans;
         let kind_of = |i: usize| match spans[i].kind {
             Kind::Internal => Kind::Unspecified,
@@ -80,7 +87,7 @@ impl DependencyLinker {
                 };
             }
         }
-        let name = |id: StrId| (id != StrId::EMPTY).then(|| trace.str(id));
+        let name = |id: StrId| (id != StrId::EMPTY).then_some(id);
         for (i, span) in spans.iter().enumerate() {
             let node = SpanIdx(i as u32);
             let mut kind = kind_of(i);
@@ -109,7 +116,7 @@ impl DependencyLinker {
             let mut error = span.error;
             if matches!(kind, Kind::Producer | Kind::Consumer) {
                 if let (Some(p), Some(c)) = (parent, child) {
-                    self.add(p, c, error);
+                    add(p, c, error);
                 }
                 continue;
             }
@@ -119,7 +126,7 @@ impl DependencyLinker {
                 if let Some(ancestor_name) = name(ancestor.service) {
                     if kind == Kind::Client {
                         if let Some(s) = service.filter(|&s| s != ancestor_name) {
-                            self.add(ancestor_name, s, false);
+                            add(ancestor_name, s, false);
                         }
                     }
                     if kind == Kind::Server || parent.is_none() {
@@ -134,19 +141,18 @@ impl DependencyLinker {
                 }
             }
             if let (Some(p), Some(c)) = (parent, child) {
-                self.add(p, c, error);
+                add(p, c, error);
             }
         }
+        for ((p, c), (calls, errors)) in local {
+            let e = self
+                .counts
+                .entry((Arc::from(trace.str(p)), Arc::from(trace.str(c))))
+                .or_default();
+            e.0 += calls;
+            e.1 += errors;
+        }
         self
-    }
-
-    fn add(&mut self, parent: &str, child: &str, error: bool) {
-        let e = self
-            .counts
-            .entry((Arc::from(parent), Arc::from(child)))
-            .or_default();
-        e.0 += 1;
-        e.1 += u64::from(error);
     }
 
     /// The links so far, by parent then child name.

@@ -10,6 +10,7 @@
 pub mod clean;
 pub mod critical_path;
 pub mod dependencies;
+pub mod dependency_graph;
 pub mod self_time;
 pub mod service_graph;
 pub mod skew;
