@@ -1,6 +1,9 @@
-// Trunk post-build hook: moves the inline start-up script Trunk writes into index.html into
-// its own file, so the bundle runs under a Content-Security-Policy without 'unsafe-inline'
-// (script-src 'self' 'wasm-unsafe-eval'; see README "Content-Security-Policy").
+// Trunk post-build hook, two jobs:
+// 1. Moves the inline start-up script Trunk writes into index.html into its own file, so the
+//    bundle runs under a Content-Security-Policy without 'unsafe-inline'
+//    (script-src 'self' 'wasm-unsafe-eval'; see README "Content-Security-Policy").
+// 2. Writes tracescope-embed.js (the JS API for host pages, from src/embed-loader.js) with the
+//    bundle's hashed file names, under a name that does not change between builds.
 //
 // Trunk 0.21 always inlines `<script type="module">import init … await init(…)</script>`;
 // an external module script with the same text behaves the same (module scripts are
@@ -38,3 +41,18 @@ if (/<script(?![^>]*\bsrc=)[^>]*>/.test(out)) {
 }
 writeFileSync(indexPath, out);
 console.log(`externalize-boot: start-up script moved to ${name}`);
+
+const appJs = text.match(/from '\.\/([^']+\.js)'/)?.[1];
+const appWasm = text.match(/module_or_path: '\.\/([^']+\.wasm)'/)?.[1];
+const styles = [...html.matchAll(/<link rel="stylesheet" href="\.\/([^"]+\.css)"/g)].map((m) => m[1]);
+if (!appJs || !appWasm || !styles.length) {
+  console.error(`externalize-boot: could not find the app's files (js ${appJs}, wasm ${appWasm}, css ${styles})`);
+  process.exit(1);
+}
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const loader = readFileSync(path.join(root, 'src', 'embed-loader.js'), 'utf8')
+  .replace('__APP_JS__', appJs)
+  .replace('__APP_WASM__', appWasm)
+  .replace('__STYLES__', JSON.stringify(styles));
+writeFileSync(path.join(staging, 'tracescope-embed.js'), loader);
+console.log(`externalize-boot: tracescope-embed.js loads ${appJs}`);

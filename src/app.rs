@@ -11,6 +11,9 @@ use crate::trace_view::TraceView;
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    crate::embed::start(state);
+    let embedded = move || state.embed.with(|o| o.embed);
+    let search_hidden = move || crate::embed::hidden(state, tracescope_core::embed::Part::Search);
     leptos::task::spawn_local(crate::config::start(state));
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         state.route.set(Route::from_url());
@@ -63,6 +66,10 @@ pub fn App() -> impl IntoView {
             data-testid="app"
             data-api-base=api_base
             data-api-root=api_root
+            data-embed=move || embedded().to_string()
+            data-hide=move || state.embed.with(|o| o.hide.names())
+            class:embedded=embedded
+            class:mounted=crate::url::is_mounted()
             on:dragover=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
                 dragging.set(true);
@@ -70,10 +77,12 @@ pub fn App() -> impl IntoView {
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <header class="top">
+            <header class="top" class:hidden=embedded>
                 <a class="brand" href="?" on:click=move |ev| {
                     ev.prevent_default();
-                    state.go(Route::Search(Default::default()));
+                    if !search_hidden() {
+                        state.go(Route::Search(Default::default()));
+                    }
                 }>"tracescope"</a>
                 <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
                 <crate::search::settings::SettingsButton/>
@@ -94,7 +103,9 @@ pub fn App() -> impl IntoView {
             <ErrorPanel/>
             <crate::progress::LoadProgress/>
             <main>
-                {move || if on_search_page.get() {
+                {move || if on_search_page.get() && search_hidden() {
+                    view! { <p class="empty" data-testid="no-trace">"No trace to show."</p> }.into_any()
+                } else if on_search_page.get() {
                     view! { <SearchView/> }.into_any()
                 } else {
                     view! { <crate::search::tabs::TabStrip/><TraceView/> }.into_any()

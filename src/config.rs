@@ -59,7 +59,14 @@ impl Api {
     }
 }
 
+/// The origin "same origin" means: the page's, or, mounted in a host page, the bundle's
+/// (the server that hosts tracescope is the likeliest to host its API too).
 pub fn origin() -> String {
+    if crate::url::is_mounted() {
+        if let Ok(u) = web_sys::Url::new(&crate::url::asset_url("./")) {
+            return u.origin();
+        }
+    }
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
@@ -104,13 +111,7 @@ pub fn save_timeout_seconds(v: u32) {
 
 /// `config.json` resolved against the document, so sub-path hosting finds its own.
 fn config_url() -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    web_sys::Url::new_with_base("config.json", &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| "config.json".into())
+    crate::url::asset_url("config.json")
 }
 
 /// Reads a `config.json`: `Ok(None)` when there is none (404).
@@ -174,6 +175,14 @@ pub async fn start(state: crate::state::AppState) {
         state.fail(e);
     }
     let _ = LOCAL.set(local.clone());
+    crate::embed::set_allowed_origins(
+        local
+            .embed
+            .as_ref()
+            .map(|e| e.allowed_origins.clone())
+            .unwrap_or_default(),
+    );
+    crate::embed::configure(state, &local.embed_defaults());
     apply(state, api, local).await;
 }
 

@@ -33,6 +33,8 @@ const START_TIMEOUT_MS: i32 = 15_000;
 /// The worker's script, beside `index.html` (Trunk's loader shim for the worker binary).
 /// Resolved against the document, so the bundle works from any sub-path.
 const WORKER_SCRIPT: &str = "tracescope-worker_loader.js";
+/// The wasm-bindgen glue the loader imports (it finds its wasm from its own URL).
+const WORKER_GLUE: &str = "tracescope-worker.js";
 
 /// What to load. The bytes never pass through the page: the worker reads the file or
 /// fetches the URL itself.
@@ -632,13 +634,36 @@ impl Drop for Link {
 }
 
 fn worker_url() -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .unwrap_or_default();
-    web_sys::Url::new_with_base(WORKER_SCRIPT, &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| WORKER_SCRIPT.into())
+    let url = crate::url::asset_url(WORKER_SCRIPT);
+    let page_origin = web_sys::window().and_then(|w| w.location().origin().ok());
+    let script_origin = web_sys::Url::new(&url).ok().map(|u| u.origin());
+    if page_origin.is_none() || page_origin == script_origin {
+        return url;
+    }
+    // Mounted in a page of another origin (JS API): a worker script must be same-origin,
+    // so the worker starts from a same-origin blob that imports the bundle's glue (which
+    // the bundle's host serves with CORS, README "Embedding").
+    thread_local! {
+        static SHIM: RefCell<Option<String>> = const { RefCell::new(None) };
+    }
+    SHIM.with(|shim| {
+        if let Some(u) = shim.borrow().as_ref() {
+            return u.clone();
+        }
+        let glue = crate::url::asset_url(WORKER_GLUE);
+        let source = format!(
+            "import init from {};await init();",
+            serde_json::to_string(&glue).unwrap_or_default()
+        );
+        let parts = js_sys::Array::of1(&JsValue::from_str(&source));
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type("text/javascript");
+        let blob_url = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
+            .and_then(|b| web_sys::Url::create_object_url_with_blob(&b))
+            .unwrap_or(url);
+        *shim.borrow_mut() = Some(blob_url.clone());
+        blob_url
+    })
 }
 
 /// Wasm memory in bytes of the page (`main`) and of the last loaded trace's worker

@@ -31,6 +31,8 @@ pub enum AppError {
     Timeout { url: String, seconds: u32 },
     /// The user (or a newer request) cancelled the request: nothing to show.
     Cancelled,
+    /// A URL parameter (or mount option) that could not be used; the rest still applies.
+    Param { param: String, message: String },
 }
 
 /// Where a load's bytes came from, to say it in an error.
@@ -67,6 +69,24 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// A stable name for the kind of error, for hosts that embed the app (`error` events).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::Unreachable { .. } => "unreachable",
+            AppError::Cors { .. } => "cors",
+            AppError::Http { .. } => "http",
+            AppError::Import { .. } => "import",
+            AppError::Json { .. } => "json",
+            AppError::File { .. } => "file",
+            AppError::Engine { .. } => "engine",
+            AppError::Timeout { .. } => "timeout",
+            AppError::Cancelled => "cancelled",
+            AppError::Param { .. } => "param",
+        }
+    }
+}
+
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -97,6 +117,7 @@ impl fmt::Display for AppError {
                  Narrow the search (shorter lookback, lower limit) or raise the timeout in the settings."
             ),
             AppError::Cancelled => write!(f, "The request was cancelled."),
+            AppError::Param { message, .. } => write!(f, "{message}"),
             AppError::Engine { source, message } => write!(
                 f,
                 "Could not load {source}: the trace engine stopped ({message}). \

@@ -6,6 +6,7 @@ mod app;
 mod canvas;
 mod config;
 mod detail;
+mod embed;
 mod engine_client;
 mod error;
 mod fetch;
@@ -19,7 +20,15 @@ mod waterfall;
 
 fn main() {
     console_error_panic_hook::set_once();
-    // The first trace load should not wait for its worker to start.
-    engine_client::prewarm();
-    leptos::mount::mount_to_body(app::App);
+    // On its own page (index.html marks its body) the app starts at once; loaded by a host
+    // page through `tracescope-embed.js`, it waits for `mount` (src/embed.rs).
+    let own_page = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|b| b.has_attribute("data-tracescope-app"));
+    if own_page {
+        // The first trace load should not wait for its worker to start.
+        engine_client::prewarm();
+        leptos::mount::mount_to_body(app::App);
+    }
 }

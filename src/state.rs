@@ -277,6 +277,11 @@ pub struct AppState {
     pub settings_open: RwSignal<bool>,
     /// Whether the server's `config.json` was read (shown in the settings dialog).
     pub server_config: RwSignal<Option<crate::config::ServerConfigStatus>>,
+    /// What an embedding asked for (`embed=`, `hide=`, `collapse=`, …; `src/embed.rs`).
+    pub embed: RwSignal<tracescope_core::embed::EmbedOptions>,
+    /// Bumped when view parameters (span, filter, zoom) change from outside the view (the
+    /// JS API, a host's message): the trace view applies the URL's again.
+    pub url_changed: RwSignal<u64>,
 }
 
 impl AppState {
@@ -297,6 +302,8 @@ impl AppState {
             result_cache: StoredValue::new(Vec::new()),
             settings_open: RwSignal::new(false),
             server_config: RwSignal::new(None),
+            embed: RwSignal::new(Default::default()),
+            url_changed: RwSignal::new(0),
         }
     }
 

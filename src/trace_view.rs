@@ -169,7 +169,8 @@ fn BackButton() -> impl IntoView {
             .unwrap_or_default();
         state.go(Route::Search(params));
     };
-    view! { <button class="back" data-testid="back-to-search" on:click=back>"← Search"</button> }
+    let hidden = move || crate::embed::hidden(state, tracescope_core::embed::Part::Search);
+    view! { <button class="back" data-testid="back-to-search" class:hidden=hidden on:click=back>"← Search"</button> }
 }
 
 fn format_start(us: i64) -> String {
@@ -215,7 +216,8 @@ fn TraceHeader(t: TraceInfo, index: usize, count: usize, format: String) -> impl
         .collect::<Vec<_>>()
         .join("\n");
     view! {
-        <header class="trace-header">
+        <header class="trace-header"
+            class:hidden=move || crate::embed::hidden(state, tracescope_core::embed::Part::Summary)>
             <BackButton/>
             <h2 class="trace-title" title=root.clone()>{root.clone()}</h2>
             {picker}

@@ -1,13 +1,62 @@
 //! The URL holds what a user would share: the view, the query and the trace id.
 //! Routing is by query string, not path, so the bundle works from any static sub-path.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsValue;
+
+thread_local! {
+    /// Set while the app is mounted into a host page by the JS API (`src/embed.rs`): the
+    /// view's parameters then live here, never in the host's address bar, and the bundle's
+    /// own files are found from the bundle's URL, not the host document's base.
+    static MOUNTED: RefCell<Option<Mounted>> = const { RefCell::new(None) };
+}
+
+struct Mounted {
+    query: String,
+    asset_base: String,
+}
+
+/// Switches to in-memory parameters (starting from `initial`) with the bundle at `asset_base`.
+pub fn use_memory(initial: &[(String, String)], asset_base: String) {
+    let query: Vec<(&str, String)> = initial.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let query = tracescope_core::api::query_string(&query);
+    MOUNTED.with(|m| *m.borrow_mut() = Some(Mounted { query, asset_base }));
+}
+
+/// Back to the address bar (the mounted app was destroyed).
+pub fn use_address_bar() {
+    MOUNTED.with(|m| *m.borrow_mut() = None);
+}
+
+/// True when the app lives inside a host page (JS API), not on its own page.
+pub fn is_mounted() -> bool {
+    MOUNTED.with(|m| m.borrow().is_some())
+}
+
+/// A file of the bundle (`config.json`, the worker's loader) as an absolute URL.
+pub fn asset_url(relative: &str) -> String {
+    let base = MOUNTED
+        .with(|m| m.borrow().as_ref().map(|m| m.asset_base.clone()))
+        .or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.base_uri().ok().flatten())
+        })
+        .unwrap_or_default();
+    web_sys::Url::new_with_base(relative, &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| relative.to_string())
+}
 
 /// Parameters kept across navigation (they configure the app, not the view).
 const STICKY: &[&str] = &["api"];
 
 pub fn params() -> Vec<(String, String)> {
-    let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) else {
+    let search = MOUNTED
+        .with(|m| m.borrow().as_ref().map(|m| m.query.clone()))
+        .or_else(|| web_sys::window().and_then(|w| w.location().search().ok()));
+    let Some(search) = search else {
         return Vec::new();
     };
     let Ok(p) = web_sys::UrlSearchParams::new_with_str(&search) else {
@@ -78,6 +127,15 @@ fn change_params(changes: &[(&str, Option<String>)], replace: bool) {
 fn write(pairs: &[(String, String)], replace: bool) {
     let query: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let qs = tracescope_core::api::query_string(&query);
+    let stored = MOUNTED.with(|m| {
+        m.borrow_mut()
+            .as_mut()
+            .map(|m| m.query.clone_from(&qs))
+            .is_some()
+    });
+    if stored {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };

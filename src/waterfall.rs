@@ -225,9 +225,20 @@ pub fn Waterfall(
         .count();
 
     let n = model.len();
-    let initial_rows = rows(&model, RowsRequest::default());
+    // An embedding may ask for the tree collapsed below a depth (`collapse=`).
+    let initial_collapsed = match app.embed.with_untracked(|o| o.collapse) {
+        Some(depth) => collapse_to_depth(&model, depth.saturating_add(1)),
+        None => vec![false; n],
+    };
+    let initial_rows = rows(
+        &model,
+        RowsRequest {
+            collapsed: &initial_collapsed,
+            ..RowsRequest::default()
+        },
+    );
     let st = StoredValue::new_local(ViewState {
-        collapsed: vec![false; n],
+        collapsed: initial_collapsed,
         rows: initial_rows,
         m: model,
         matches: None,
@@ -374,6 +385,9 @@ pub fn Waterfall(
             }
         });
         let span = pos.and_then(|p| st.with_value(|s| s.m.span.get(p as usize).copied()));
+        if selected_span.get_untracked() != span {
+            crate::embed::span_selected(app, trace, span);
+        }
         selected_span.set(span);
         write_url(hist, &[("span", span.map(|s| s.to_string()))]);
         sync_counts();
@@ -563,6 +577,17 @@ pub fn Waterfall(
             schedule();
         }
     };
+    // The JS API or a host's message changed the parameters (e.g. setFilter).
+    {
+        let apply_url = apply_url.clone();
+        Effect::new(move |prev: Option<u64>| {
+            let n = app.url_changed.get();
+            if prev.is_some() {
+                apply_url();
+            }
+            n
+        });
+    }
     let popstate = window_event_listener(leptos::ev::popstate, move |_| apply_url());
     on_cleanup(move || popstate.remove());
 
@@ -1038,6 +1063,7 @@ pub fn Waterfall(
                     on:keydown=on_key
                 >
                     <canvas class="minimap" data-testid="minimap" node_ref=mini
+                        class:hidden=move || crate::embed::hidden(app, tracescope_core::embed::Part::Minimap)
                         on:mousedown=on_mini_down on:mousemove=on_mini_move on:mouseup=on_mini_up
                         on:mouseleave=on_mini_up></canvas>
                     <canvas
@@ -1066,7 +1092,9 @@ pub fn Waterfall(
                     <Shortcuts on_close=move || help_open.set(false)/>
                 </Show>
             </div>
-            {move || selected_span.get().map(|span| view! {
+            {move || selected_span.get()
+                .filter(|_| !crate::embed::hidden(app, tracescope_core::embed::Part::Detail))
+                .map(|span| view! {
                 <SpanDetailPanel
                     client=client_sv.get_value()
                     trace=trace

@@ -11,6 +11,7 @@ mod base64;
 pub mod derive;
 pub mod draw;
 pub mod draw_graph;
+pub mod embed;
 pub mod engine;
 pub mod export;
 pub mod filter;

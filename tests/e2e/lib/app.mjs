@@ -128,10 +128,22 @@ export async function waitForTraceList(page, n) {
 
 const NUMERIC = ['spanCount', 'serviceCount', 'maxDepth', 'warningCount', 'durationUs', 'firstRow', 'visibleRows'];
 
-/** The trace view's data-* attributes (numbers parsed), or null when it is not shown. */
+/**
+ * The trace view's data-* attributes (numbers parsed), or null when it is not shown. Also
+ * finds a view mounted in a host page's element (inside its open shadow root).
+ */
 export async function traceView(page) {
   return page.evaluate((s) => {
-    const v = document.querySelector(s);
+    const find = (root) => {
+      const hit = root.querySelector(s);
+      if (hit) return hit;
+      for (const el of root.querySelectorAll('*')) {
+        const inner = el.shadowRoot && find(el.shadowRoot);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    const v = find(document);
     return v ? { ...v.dataset } : null;
   }, sel('trace-view')).then((d) => {
     if (!d) return null;

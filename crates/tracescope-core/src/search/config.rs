@@ -17,6 +17,24 @@ pub struct UiConfig {
     pub search_enabled: Option<bool>,
     pub logs_url: Option<String>,
     pub dependency: Option<DependencyConfig>,
+    /// `light`, `dark` or `auto` (the deployment's default; `?theme=` wins).
+    pub theme: Option<String>,
+    /// `en` or `zh-CN` (the deployment's default; `?lang=` and the user's choice win).
+    pub language: Option<String>,
+    pub embed: Option<EmbedConfig>,
+}
+
+/// The deployment's embedding settings (`config.json` beside `index.html`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmbedConfig {
+    /// Origins of pages that may frame the app and exchange messages with it.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Defaults for the `hide=` and `collapse=` parameters.
+    #[serde(default)]
+    pub hide: Vec<String>,
+    pub collapse: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
@@ -75,7 +93,31 @@ impl UiConfig {
             search_enabled: over.search_enabled.or(self.search_enabled),
             logs_url: over.logs_url.or(self.logs_url),
             dependency: dep,
+            theme: over.theme.or(self.theme),
+            language: over.language.or(self.language),
+            embed: over.embed.or(self.embed),
         }
+    }
+
+    /// The deployment's defaults as URL parameters, for `embed::EmbedOptions::from_params`
+    /// to read before the real URL's.
+    pub fn embed_defaults(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(t) = &self.theme {
+            out.push(("theme".to_string(), t.clone()));
+        }
+        if let Some(l) = &self.language {
+            out.push(("lang".to_string(), l.clone()));
+        }
+        if let Some(e) = &self.embed {
+            if !e.hide.is_empty() {
+                out.push(("hide".to_string(), e.hide.join(",")));
+            }
+            if let Some(c) = e.collapse {
+                out.push(("collapse".to_string(), c.to_string()));
+            }
+        }
+        out
     }
 
     /// Zipkin's defaults for the dependency page's edge colours: (low, high) error rates.
@@ -203,6 +245,29 @@ mod tests {
         assert_eq!(m.api.as_deref(), Some("http://z"));
         assert_eq!(m.query_limit, Some(10));
         assert_eq!(m.error_rates(), (0.3, 0.9));
+    }
+
+    #[test]
+    fn embed_defaults_become_parameters() {
+        let c = UiConfig::parse(
+            br#"{"theme":"dark","language":"zh-CN","embed":{"allowedOrigins":["https://grafana.example"],"hide":["minimap","detail"],"collapse":2}}"#,
+        )
+        .expect("valid");
+        assert_eq!(
+            c.embed.as_ref().map(|e| e.allowed_origins.clone()),
+            Some(vec!["https://grafana.example".to_string()])
+        );
+        let pairs = c.embed_defaults();
+        let (o, errors) = crate::embed::EmbedOptions::from_params(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(o.theme, Some(crate::embed::ThemeChoice::Dark));
+        assert_eq!(o.lang.as_deref(), Some("zh-CN"));
+        assert_eq!(o.hide.names(), "minimap,detail");
+        assert_eq!(o.collapse, Some(2));
+        let e = UiConfig::parse(br#"{"embed":{"collapse":"deep"}}"#).expect_err("not a number");
+        assert_eq!(e.path, "embed.collapse");
     }
 
     #[test]
