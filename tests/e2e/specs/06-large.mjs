@@ -44,7 +44,7 @@ function probe() {
     if (stage && seen[seen.length - 1] !== stage) seen.push(stage);
     // The percentage (bytes read of the total) as the attribute and as the text shown.
     const percent = strip?.getAttribute('data-percent');
-    if (percent) window.__e2e.percents.push({ stage, percent: Number(percent), text: strip.querySelector('[data-testid="load-percent"]')?.textContent ?? '' });
+    if (percent) window.__e2e.percents.push({ at: performance.now(), stage, percent: Number(percent), text: strip.querySelector('[data-testid="load-percent"]')?.textContent ?? '' });
   }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-stage', 'data-percent'] });
 }
 
@@ -52,7 +52,7 @@ function probe() {
 async function checkLoad(t, since, what) {
   const { longTasks, stages, percents } = await t.page.evaluate(() => window.__e2e);
   t.note(`${what}: stages shown ${stages.join(' > ')}; percentages ${[...new Set(percents.map((p) => p.percent))].join(', ')}`);
-  const reading = percents.filter((p) => p.stage === 'reading');
+  const reading = percents.filter((p) => p.stage === 'reading' && p.at >= since);
   // A file's size is known; a response's only with a Content-Length (and no encoding).
   if (what === 'file input') assert.ok(reading.length > 0, `${what}: a percentage is shown while the bytes are read`);
   assert.ok(reading.every((p) => p.percent >= 0 && p.percent <= 100), `${what}: percentages within 0-100: ${JSON.stringify(reading)}`);
