@@ -208,13 +208,9 @@ fn TraceHeader(t: TraceInfo, index: usize, count: usize, format: String) -> impl
             }>{options}</select>
         }
     });
-    let warnings = t
-        .warnings
-        .iter()
-        .take(50)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let warnings = t.warnings.clone();
+    let warning_count = warnings.len();
+    let warnings_open = RwSignal::new(false);
     view! {
         <header class="trace-header"
             class:hidden=move || crate::embed::hidden(state, tracescope_core::embed::Part::Summary)>
@@ -229,9 +225,20 @@ fn TraceHeader(t: TraceInfo, index: usize, count: usize, format: String) -> impl
                 <div><dt>"Services"</dt><dd title=services.join(", ")>{t.services.len()}</dd></div>
                 <div><dt>"Depth"</dt><dd>{t.max_depth}</dd></div>
                 <div><dt>"Errors"</dt><dd>{t.error_count}</dd></div>
-                <div><dt>"Warnings"</dt><dd title=warnings>{t.warnings.len()}</dd></div>
+                <div><dt>"Warnings"</dt><dd>
+                    <button class="link" data-testid="warnings-toggle" disabled=warning_count == 0
+                        title="List the warnings"
+                        aria-expanded=move || warnings_open.get().to_string()
+                        on:click=move |_| warnings_open.update(|o| *o = !*o)>{warning_count}</button>
+                </dd></div>
                 <div><dt>"Format"</dt><dd>{format}</dd></div>
             </dl>
+            <Show when=move || warnings_open.get()>
+                <ul class="warnings-list" data-testid="warnings-list">
+                    {warnings.iter().take(200).map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                    {(warning_count > 200).then(|| view! { <li class="more">{format!("… and {} more", warning_count - 200)}</li> })}
+                </ul>
+            </Show>
         </header>
     }
 }

@@ -201,6 +201,7 @@ pub fn Waterfall(
 
     let first_row = RwSignal::new(0usize);
     let drawn_rows = RwSignal::new(0usize);
+    let name_width = RwSignal::new(0u32);
     let ready = RwSignal::new(false);
     let selected_span: RwSignal<Option<u32>> = RwSignal::new(None);
     let match_count: RwSignal<Option<usize>> = RwSignal::new(None);
@@ -314,6 +315,10 @@ pub fn Waterfall(
                     ctx.fill_rect(f64::from(a), 0.0, f64::from(b - a), f64::from(h));
                 }
                 first_row.try_set(sc.first_row);
+                let nw = vp.name_width.round() as u32;
+                if name_width.try_get_untracked() != Some(nw) {
+                    name_width.try_set(nw);
+                }
                 drawn_rows.try_set(sc.len());
             }
             if let Some(mini) = mini {
@@ -1052,6 +1057,7 @@ pub fn Waterfall(
                     data-duration-us=info.duration_us
                     data-first-row=move || first_row.get()
                     data-visible-rows=move || drawn_rows.get()
+                    data-name-width=move || name_width.get()
                     data-selected-span=move || selected_span.get().map(|s| s.to_string()).unwrap_or_default()
                     data-match-count=move || match_count.get().map(|n| n.to_string()).unwrap_or_default()
                     data-collapsed-count=move || collapsed_count.get()

@@ -163,8 +163,10 @@ async fn read_stream(
             .ok()
             .and_then(|v| v.dyn_into().ok())
             .ok_or("the stream gave something other than bytes")?;
-        // to_vec copies straight into fresh wasm memory; extending is a small memcpy.
-        out.extend_from_slice(&chunk.to_vec());
+        // One copy, straight from the chunk into its place (no temporary Vec per chunk).
+        let at = out.len();
+        out.resize(at + chunk.length() as usize, 0);
+        chunk.copy_to(&mut out[at..]);
         let read = out.len() as u64;
         if read >= next_report {
             report(Progress::new(Stage::Reading, read, total.unwrap_or(0)));

@@ -33,21 +33,31 @@ async function generate(t) {
 
 /** Runs in the page before the app: records long tasks and every load stage shown. */
 function probe() {
-  window.__e2e = { longTasks: [], stages: [] };
+  window.__e2e = { longTasks: [], stages: [], percents: [] };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) window.__e2e.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
   new MutationObserver(() => {
-    const stage = document.querySelector('[data-testid="load-progress"]')?.getAttribute('data-stage');
+    const strip = document.querySelector('[data-testid="load-progress"]');
+    const stage = strip?.getAttribute('data-stage');
     const seen = window.__e2e.stages;
     if (stage && seen[seen.length - 1] !== stage) seen.push(stage);
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'] });
+    // The percentage (bytes read of the total) as the attribute and as the text shown.
+    const percent = strip?.getAttribute('data-percent');
+    if (percent) window.__e2e.percents.push({ at: performance.now(), stage, percent: Number(percent), text: strip.querySelector('[data-testid="load-percent"]')?.textContent ?? '' });
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-stage', 'data-percent'] });
 }
 
 /** Checks what the user saw during a load that started at page time `since`. */
 async function checkLoad(t, since, what) {
-  const { longTasks, stages } = await t.page.evaluate(() => window.__e2e);
-  t.note(`${what}: stages shown ${stages.join(' > ')}`);
+  const { longTasks, stages, percents } = await t.page.evaluate(() => window.__e2e);
+  t.note(`${what}: stages shown ${stages.join(' > ')}; percentages ${[...new Set(percents.map((p) => p.percent))].join(', ')}`);
+  const reading = percents.filter((p) => p.stage === 'reading' && p.at >= since);
+  // A file's size is known; a response's only with a Content-Length (and no encoding).
+  if (what === 'file input') assert.ok(reading.length > 0, `${what}: a percentage is shown while the bytes are read`);
+  assert.ok(reading.every((p) => p.percent >= 0 && p.percent <= 100), `${what}: percentages within 0-100: ${JSON.stringify(reading)}`);
+  assert.ok(reading.some((p) => new RegExp(`^${p.percent}%$`).test(p.text.trim())), `${what}: the strip shows "N%" text: ${JSON.stringify(reading.slice(0, 3))}`);
+  for (let i = 1; i < reading.length; i++) assert.ok(reading[i].percent >= reading[i - 1].percent, `${what}: the percentage never goes back`);
   assert.ok(stages.includes('parsing') || stages.includes('deriving'), `${what}: progress shows the engine's stages: ${stages}`);
   assert.equal(stages[0] === 'starting' ? stages[1] : stages[0], 'reading', `${what}: the first stage is reading: ${stages}`);
   const during = longTasks.filter((x) => x.start + x.duration >= since);

@@ -923,9 +923,11 @@ export default [
       await page.click(`${sel('trace-row')}[data-trace-id="${id}"]`);
       const { tree, main } = await openTrace(t, api, spans, { page });
 
-      // Filter, select, zoom: view details, not navigation.
+      // Filter (an edit is one history entry), select by click (another), zoom by key (in
+      // place: continuous changes do not pile up entries).
+      const errors = String(spans.filter(isError).length);
       await setFilter(page, 'is:error');
-      await waitForView(page, (v) => v.matchCount !== '', 'filter applied');
+      await waitForView(page, (v) => v.matchCount === errors, 'filter applied');
       const p = rowPoint(main, 2);
       await page.mouse.click(p.x, p.y);
       const selected = String(tree.order[2].index);
@@ -934,8 +936,20 @@ export default [
       await press(page, '+');
       await poll(() => urlWindow(page), (x) => x !== null, 'zoomed');
       const traceUrl = page.url();
+      const params = (u) => Object.fromEntries([...new URL(u).searchParams].sort());
 
-      // One step back is the search view, with its list.
+      // Back undoes one step at a time within the trace: the selection (and the zoom made
+      // with it), then the filter; the view follows the URL each time.
+      await page.goBack();
+      await waitForView(page, (v) => v.selectedSpan === '' && v.matchCount === errors, `back: no selection, filter kept (${page.url()})`);
+      assert.deepEqual([urlState(page).span, urlState(page).q, urlWindow(page)], [null, 'is:error', null], `back: the URL before the click: ${page.url()}`);
+      await poll(() => page.isDisabled(sel('zoom-reset')), (d) => d === true, 'back: the zoom is undone');
+      assert.equal(await page.locator(sel('span-detail')).count(), 0, 'back: the detail panel closes');
+      await page.goBack();
+      await waitForView(page, (v) => v.matchCount === '', 'back again: no filter');
+      assert.equal(await page.inputValue(sel('trace-filter')), '', 'the filter input is emptied');
+
+      // One more step back is the search view, with its list.
       await page.goBack();
       await page.locator(sel('search-form')).waitFor({ state: 'visible' });
       await poll(() => page.locator(sel('trace-view')).count(), (c) => c === 0, 'browser back leaves the trace view');
@@ -944,13 +958,16 @@ export default [
       await waitForTraceList(page, traces.length);
       assert.equal((await traceList(page)).ids.includes(id), true);
 
-      // Forward again: the trace view as it was left.
+      // Forward three times: the trace view as it was left.
       await page.goForward();
       await waitForTraceView(page, { traceId: id });
-      await waitForView(page, (v) => v.selectedSpan === selected && v.matchCount === String(spans.filter(isError).length), 'forward restores selection and filter');
-      const params = (u) => Object.fromEntries([...new URL(u).searchParams].sort());
+      await page.goForward();
+      await waitForView(page, (v) => v.matchCount === errors && v.selectedSpan === '', 'forward: the filter again');
+      await page.goForward();
+      await waitForView(page, (v) => v.selectedSpan === selected && v.matchCount === errors, 'forward restores selection and filter');
       assert.deepEqual(params(page.url()), params(traceUrl), 'forward returns to the URL the view was left at');
       await poll(() => page.isDisabled(sel('zoom-reset')), (d) => d === false, `forward restores the zoom of ${page.url()} (zoom-reset enabled)`);
+      await waitForDetail(page, selected, 'forward reopens the detail panel');
     },
   },
   {

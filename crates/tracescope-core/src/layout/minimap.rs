@@ -85,24 +85,23 @@ impl Builder {
     ) -> bool {
         let (w, h) = (self.w, self.h);
         let stride = w + 1;
-        let total = m.trace_duration_us.max(1) as f64;
-        let n = self.rows.max(1) as f64;
+        // Integer pixel arithmetic: exact, and cheaper in wasm than float→int conversions.
+        let total = m.trace_duration_us.max(1);
+        let wide = w as i64;
+        let n = self.rows.max(1);
         let end = self
             .next
             .saturating_add(count)
             .min(self.rows)
             .min(rows.len());
-        let x_per_us = w as f64 / total;
-        let y_per_row = h as f64 / n;
         for (i, &pos) in rows.iter().enumerate().take(end).skip(self.next) {
             let k = pos as usize;
-            let y = ((i as f64 * y_per_row) as usize).min(h - 1);
-            let x0 = (m.start[k] as f64 * x_per_us)
-                .floor()
-                .clamp(0.0, (w - 1) as f64) as usize;
-            let x1 = (m.end(k) as f64 * x_per_us)
-                .ceil()
-                .clamp((x0 + 1) as f64, w as f64) as usize;
+            let y = (i * h / n).min(h - 1);
+            let start = m.start[k].clamp(0, total);
+            let stop = m.end(k).clamp(start, total);
+            // Floor of the start pixel, ceiling of the end pixel, at least one pixel wide.
+            let x0 = (start * wide / total).min(wide - 1) as usize;
+            let x1 = ((stop * wide + total - 1) / total).clamp(x0 as i64 + 1, wide) as usize;
             let faint = dim.is_some_and(|d| d.get(k).copied().unwrap_or(false));
             let wgt = if faint { 0.15 } else { 1.0 };
             let c = if m.flags[k] & flag::ERROR != 0 {
