@@ -93,8 +93,8 @@ fn apply_theme(state: AppState, theme: ThemeChoice) {
                     let _ = state.dark.try_set(ev.matches());
                 },
             );
-            let _ = query
-                .add_event_listener_with_callback("change", follow.as_ref().unchecked_ref());
+            let _ =
+                query.add_event_listener_with_callback("change", follow.as_ref().unchecked_ref());
             follow.forget();
         }
     }
@@ -201,7 +201,10 @@ pub fn span_selected(state: AppState, trace: usize, span: Option<u32>) {
         emit("span-select", &serde_json::Value::Null);
         return;
     };
-    let Some(client) = state.loaded.with_untracked(|l| l.as_ref().map(|l| l.client.clone())) else {
+    let Some(client) = state
+        .loaded
+        .with_untracked(|l| l.as_ref().map(|l| l.client.clone()))
+    else {
         return;
     };
     leptos::task::spawn_local(async move {
@@ -288,10 +291,9 @@ fn listen_for_commands() {
         if field("source").as_string().as_deref() != Some(MESSAGE_SOURCE) {
             return;
         }
-        let from_parent = ev
-            .source()
-            .is_some_and(|s| js_sys::Object::is(&s, &parent));
-        let allowed = ALLOWED.with(|a| origin_allowed(&ev.origin(), &crate::config::origin(), &a.borrow()));
+        let from_parent = ev.source().is_some_and(|s| js_sys::Object::is(&s, &parent));
+        let allowed =
+            ALLOWED.with(|a| origin_allowed(&ev.origin(), &crate::config::origin(), &a.borrow()));
         if !from_parent || !allowed {
             web_sys::console::warn_1(&JsValue::from_str(&format!(
                 "tracescope: ignored a command from {} (not an allowed origin: set embed.allowedOrigins in config.json)",
@@ -404,7 +406,9 @@ pub fn mount(
                 .collect::<Vec<_>>()
                 .join(",")
         } else {
-            return Err(JsValue::from_str(&format!("tracescope.mount: option {key} is not a string")));
+            return Err(JsValue::from_str(&format!(
+                "tracescope.mount: option {key} is not a string"
+            )));
         };
         params.push(((*param).to_string(), text));
     }

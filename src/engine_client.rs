@@ -260,6 +260,33 @@ impl EngineClient {
         }
     }
 
+    /// A trace in a downloadable form, as a `Blob` of type `mime` (bytes from the worker go
+    /// straight into it, never through wasm memory).
+    pub async fn export(
+        &self,
+        trace: usize,
+        export: tracescope_core::engine::ExportKind,
+        mime: &str,
+    ) -> Option<web_sys::Blob> {
+        let part: JsValue = match &*self.inner {
+            Inner::Local(engine) => {
+                let bytes = engine.borrow().export(trace, export)?;
+                js_sys::Uint8Array::from(&bytes[..]).into()
+            }
+            Inner::Worker { link, .. } => {
+                let answer = link.request(Request::Export { trace, export }).await.ok()?;
+                match answer.msg {
+                    Reply::Export { found: true } => answer.buf?.into(),
+                    _ => return None,
+                }
+            }
+        };
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type(mime);
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&part), &opts)
+            .ok()
+    }
+
     pub async fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
         match &*self.inner {
             Inner::Local(engine) => engine.borrow().span_detail(trace, span),

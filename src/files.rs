@@ -13,10 +13,11 @@ use crate::state::{AppState, LoadKey, Loaded, Route};
 pub async fn open(state: AppState, file: web_sys::File) {
     let name = file.name();
     let ticket = crate::progress::begin(state, name.clone());
-    let result = EngineClient::open(LoadSource::File(file), ticket.reporter()).await;
+    let result = EngineClient::open(LoadSource::File(file.clone()), ticket.reporter()).await;
     drop(ticket);
     match result {
         Ok((client, info)) => {
+            crate::export::remember_file(Some(file));
             state.loaded.set(Some(Loaded {
                 key: LoadKey::File(name),
                 client,

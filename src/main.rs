@@ -9,6 +9,7 @@ mod detail;
 mod embed;
 mod engine_client;
 mod error;
+mod export;
 mod fetch;
 mod files;
 mod progress;

@@ -217,6 +217,7 @@ fn TraceHeader(t: TraceInfo, index: usize, count: usize, format: String) -> impl
             <BackButton/>
             <h2 class="trace-title" title=root.clone()>{root.clone()}</h2>
             {picker}
+            <crate::export::ExportMenu/>
             <dl class="trace-stats">
                 <div><dt>"Trace ID"</dt><dd class="mono">{t.trace_id.clone()}</dd></div>
                 <div><dt>"Start"</dt><dd>{format_start(t.start_us)}</dd></div>

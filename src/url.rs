@@ -19,7 +19,10 @@ struct Mounted {
 
 /// Switches to in-memory parameters (starting from `initial`) with the bundle at `asset_base`.
 pub fn use_memory(initial: &[(String, String)], asset_base: String) {
-    let query: Vec<(&str, String)> = initial.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let query: Vec<(&str, String)> = initial
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     let query = tracescope_core::api::query_string(&query);
     MOUNTED.with(|m| *m.borrow_mut() = Some(Mounted { query, asset_base }));
 }

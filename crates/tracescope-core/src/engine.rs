@@ -29,6 +29,17 @@ pub struct TraceInfo {
     pub warnings: Vec<String>,
 }
 
+/// What [`Engine::export`] can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// The trace as Zipkin v2 JSON (normalised: what Zipkin would store).
+    ZipkinV2,
+    /// Per-service statistics as CSV.
+    ServiceStatsCsv,
+    /// Per-operation (service and span name) statistics as CSV.
+    OperationStatsCsv,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadInfo {
     /// Human name of the detected format.
@@ -186,6 +197,28 @@ impl Engine {
 
     pub fn trace(&self, trace: usize) -> Option<&Derived> {
         self.traces.get(trace)
+    }
+
+    /// One trace in a downloadable form; `None` when there is no such trace.
+    pub fn export(&self, trace: usize, kind: ExportKind) -> Option<Vec<u8>> {
+        let d = self.traces.get(trace)?;
+        Some(match kind {
+            // The cleaned trace (ids normalised, copies merged), times as reported.
+            ExportKind::ZipkinV2 => crate::export::to_vec(
+                std::slice::from_ref(&d.trace),
+                crate::export::Target::ZipkinV2,
+            ),
+            ExportKind::ServiceStatsCsv | ExportKind::OperationStatsCsv => {
+                let by = if kind == ExportKind::ServiceStatsCsv {
+                    crate::derive::GroupBy::Service
+                } else {
+                    crate::derive::GroupBy::Operation
+                };
+                let self_times = crate::derive::self_times(&d.tree);
+                let rows = crate::derive::stats(&d.trace, &d.tree, &self_times, by);
+                crate::export::csv::stats_csv(&rows, &d.trace.strings).into_bytes()
+            }
+        })
     }
 
     pub fn model(&self, trace: usize) -> Option<WaterfallModel> {
@@ -436,6 +469,25 @@ mod tests {
         let err = Engine::load_reporting(b"nope", &mut |p| stages.push(p.stage));
         assert!(err.is_err());
         assert_eq!(stages, vec![Stage::Parsing]);
+    }
+
+    #[test]
+    fn exports_a_trace() {
+        let e = Engine::load(INPUT).expect("valid");
+        let json = e.export(0, ExportKind::ZipkinV2).expect("trace 0");
+        let back = crate::import(&json).expect("our export reads back");
+        assert_eq!(back.traces.len(), 1);
+        assert_eq!(back.traces[0].spans.len(), 2);
+        let csv = String::from_utf8(e.export(0, ExportKind::ServiceStatsCsv).expect("trace 0"))
+            .expect("utf-8");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3, "header and one row per service: {csv}");
+        assert!(lines[1].starts_with("gateway,,1,0,1000,700,"), "{csv}");
+        assert!(lines[2].starts_with("db,,1,1,300,300,"), "{csv}");
+        let ops = String::from_utf8(e.export(0, ExportKind::OperationStatsCsv).expect("trace 0"))
+            .expect("utf-8");
+        assert!(ops.contains("\r\ndb,query,1,1,"), "{ops}");
+        assert_eq!(e.export(7, ExportKind::ZipkinV2), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! worker has failed.
 
 use serde::{Deserialize, Serialize};
-use tracescope_core::engine::{LoadInfo, Progress, SpanDetail};
+use tracescope_core::engine::{ExportKind, LoadInfo, Progress, SpanDetail};
 use tracescope_core::filter::FilterError;
 use tracescope_core::ImportError;
 
@@ -54,6 +54,11 @@ pub enum Request {
     SkewCorrection {
         trace: usize,
         on: bool,
+    },
+    /// A trace in a downloadable form; reply `Export` with the bytes.
+    Export {
+        trace: usize,
+        export: ExportKind,
     },
 }
 
@@ -108,6 +113,10 @@ pub enum Reply {
     },
     Detail {
         detail: Option<SpanDetail>,
+    },
+    /// `found: false`: there is no such trace (no bytes then).
+    Export {
+        found: bool,
     },
     Failed {
         error: LoadError,
@@ -191,6 +200,10 @@ mod tests {
             query: "is:error \"a b\"".into(),
         });
         round(Request::Detail { trace: 0, span: 7 });
+        round(Request::Export {
+            trace: 1,
+            export: ExportKind::OperationStatsCsv,
+        });
         round(Request::SkewCorrection {
             trace: 1,
             on: false,
@@ -205,6 +218,7 @@ mod tests {
             worker_memory_bytes: 1 << 20,
         });
         round(Reply::Model { found: true });
+        round(Reply::Export { found: false });
         round(Reply::Filter { result: Ok(()) });
         round(Reply::Filter {
             result: engine.filter(0, "dur>x").map(|_| ()),

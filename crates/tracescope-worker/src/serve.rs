@@ -88,6 +88,12 @@ fn handle(envelope: Envelope<Request>) {
                 Err(e) => reply(id, Reply::Filter { result: Err(e) }),
             }
         }
+        Request::Export { trace, export } => match with_engine(|e| e.export(trace, export)) {
+            Some(bytes) => post(
+                &Envelope::new(id, Reply::Export { found: true }).with_buf(buffer_from(&bytes)),
+            ),
+            None => reply(id, Reply::Export { found: false }),
+        },
         Request::Detail { trace, span } => reply(
             id,
             Reply::Detail {

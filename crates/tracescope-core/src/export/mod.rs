@@ -2,6 +2,7 @@
 //! [`crate::import`]: one private writer per format, each with its own wire structs, and
 //! nothing here knows which format a trace came from.
 
+pub mod csv;
 mod otlp;
 mod zipkin_v2;
 
