@@ -16,6 +16,8 @@ install_env=(CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
+# A CJK font, so the Chinese UI renders in the browser tests' screenshots (not as boxes).
+[ -d /usr/share/fonts/truetype/wqy ] || need_apt+=(fonts-wqy-zenhei)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   log "apt: installing ${need_apt[*]} (for browser tests)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

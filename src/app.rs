@@ -12,6 +12,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     crate::embed::start(state);
+    crate::i18n::follow_document_lang(state);
+    use crate::i18n::{tr, Msg};
     let embedded = move || state.embed.with(|o| o.embed);
     let search_hidden = move || crate::embed::hidden(state, tracescope_core::embed::Part::Search);
     leptos::task::spawn_local(crate::config::start(state));
@@ -54,7 +56,7 @@ pub fn App() -> impl IntoView {
             .api
             .get()
             .map(|a| format!("{} ({})", a.root, a.source.label()))
-            .unwrap_or_else(|| "resolving…".into())
+            .unwrap_or_else(|| Msg::ApiResolving.text(state.lang.get()).into())
     };
 
     view! {
@@ -84,14 +86,15 @@ pub fn App() -> impl IntoView {
                         state.go(Route::Search(Default::default()));
                     }
                 }>"tracescope"</a>
-                <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
+                <span class="api" data-testid="api-label" title=tr(Msg::ApiTitle)>{api_label}</span>
                 <crate::search::settings::SettingsButton/>
-                <button class="theme" data-testid="theme-toggle" title="Light or dark theme"
+                <crate::i18n::LanguageSelect/>
+                <button class="theme" data-testid="theme-toggle" title=tr(Msg::ThemeTitle)
                     on:click=move |_| state.dark.update(|d| *d = !*d)>
-                    {move || if state.dark.get() { "☀ Light" } else { "☾ Dark" }}
+                    {move || if state.dark.get() { tr(Msg::ThemeLight)() } else { tr(Msg::ThemeDark)() }}
                 </button>
-                <label class="open-file">
-                    "Open trace file…"
+                <label class="open-file" data-testid="open-file">
+                    {tr(Msg::OpenFile)}
                     <input
                         type="file"
                         data-testid="file-input"
@@ -104,14 +107,14 @@ pub fn App() -> impl IntoView {
             <crate::progress::LoadProgress/>
             <main>
                 {move || if on_search_page.get() && search_hidden() {
-                    view! { <p class="empty" data-testid="no-trace">"No trace to show."</p> }.into_any()
+                    view! { <p class="empty" data-testid="no-trace">{tr(Msg::NoTrace)}</p> }.into_any()
                 } else if on_search_page.get() {
                     view! { <SearchView/> }.into_any()
                 } else {
                     view! { <crate::search::tabs::TabStrip/><TraceView/> }.into_any()
                 }}
             </main>
-            <div class="drop-hint">"Drop a trace file to open it (Zipkin v1/v2, Jaeger or OTLP JSON)"</div>
+            <div class="drop-hint">{tr(Msg::DropHint)}</div>
         </div>
     }
 }
@@ -123,7 +126,7 @@ fn ErrorPanel() -> impl IntoView {
         <Show when=move || state.error.with(Option::is_some)>
             <div class="error" role="alert" data-testid="error">
                 <p class="message">{move || state.error.get().map(|e| e.to_string()).unwrap_or_default()}</p>
-                <button data-testid="error-dismiss" on:click=move |_| state.error.set(None)>"Dismiss"</button>
+                <button data-testid="error-dismiss" on:click=move |_| state.error.set(None)>{crate::i18n::tr(crate::i18n::Msg::Dismiss)}</button>
             </div>
         </Show>
     }

@@ -58,6 +58,21 @@ pub fn configure(state: AppState, defaults: &[(String, String)]) {
     if let Some(theme) = options.theme {
         apply_theme(state, theme);
     }
+    // `?lang=` wins over everything; the deployment's `language` only over the browser's,
+    // not over a language the user chose before.
+    let url_lang = url.iter().any(|(k, _)| k == "lang");
+    if let Some(lang) = options.lang.as_deref() {
+        match crate::i18n::Lang::parse(lang) {
+            Some(l) if url_lang || !crate::i18n::has_saved_choice() => {
+                crate::i18n::choose(state, l, false)
+            }
+            Some(_) => {}
+            None => state.fail(AppError::Param {
+                param: "lang".into(),
+                message: format!("URL parameter lang={lang:?} was ignored: expected en or zh-CN"),
+            }),
+        }
+    }
     state.embed.set(options);
     if let Some(e) = errors.first() {
         state.fail(AppError::Param {

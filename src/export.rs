@@ -221,22 +221,23 @@ pub fn ExportMenu() -> impl IntoView {
             save_canvas(&c, &file_name(&format!("{id}-waterfall"), "png"));
         }
     };
+    use crate::i18n::{tr, Msg};
     view! {
         <details class="export-menu" data-testid="export-menu" node_ref=root>
-            <summary>"Export ▾"</summary>
+            <summary>{tr(Msg::ExportMenu)}</summary>
             <div class="export-items">
-                <button data-testid="export-zipkin" on:click=engine(ExportKind::ZipkinV2)>"Trace as Zipkin v2 JSON"</button>
+                <button data-testid="export-zipkin" on:click=engine(ExportKind::ZipkinV2)>{tr(Msg::ExportZipkin)}</button>
                 <button data-testid="export-original" on:click=move |_| {
                     close();
                     leptos::task::spawn_local(export_original(state));
-                }>"Original file"</button>
-                <button data-testid="export-png" on:click=waterfall_png>"Waterfall as PNG"</button>
-                <button data-testid="export-services-csv" on:click=engine(ExportKind::ServiceStatsCsv)>"Service statistics (CSV)"</button>
-                <button data-testid="export-operations-csv" on:click=engine(ExportKind::OperationStatsCsv)>"Operation statistics (CSV)"</button>
+                }>{tr(Msg::ExportOriginal)}</button>
+                <button data-testid="export-png" on:click=waterfall_png>{tr(Msg::ExportPng)}</button>
+                <button data-testid="export-services-csv" on:click=engine(ExportKind::ServiceStatsCsv)>{tr(Msg::ExportServicesCsv)}</button>
+                <button data-testid="export-operations-csv" on:click=engine(ExportKind::OperationStatsCsv)>{tr(Msg::ExportOperationsCsv)}</button>
                 <button data-testid="copy-permalink" on:click=move |_| {
                     close();
                     copy_permalink(state, copied);
-                }>{move || if copied.get() { "Link copied ✓" } else { "Copy permalink" }}</button>
+                }>{move || if copied.get() { tr(Msg::LinkCopied)() } else { tr(Msg::CopyPermalink)() }}</button>
             </div>
         </details>
     }

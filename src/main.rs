@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod fetch;
 mod files;
+mod i18n;
 mod progress;
 mod search;
 mod state;

@@ -282,6 +282,8 @@ pub struct AppState {
     /// Bumped when view parameters (span, filter, zoom) change from outside the view (the
     /// JS API, a host's message): the trace view applies the URL's again.
     pub url_changed: RwSignal<u64>,
+    /// The UI language (`src/i18n.rs`).
+    pub lang: RwSignal<crate::i18n::Lang>,
 }
 
 impl AppState {
@@ -304,6 +306,7 @@ impl AppState {
             server_config: RwSignal::new(None),
             embed: RwSignal::new(Default::default()),
             url_changed: RwSignal::new(0),
+            lang: RwSignal::new(crate::i18n::initial()),
         }
     }
 

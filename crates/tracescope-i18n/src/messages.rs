@@ -52,5 +52,16 @@ messages! {
     ApiResolving { en: "resolving…", zh: "正在解析…" }
     Dismiss { en: "Dismiss", zh: "关闭" }
     Language { en: "Language", zh: "语言" }
+    NoTrace { en: "No trace to show.", zh: "没有可显示的追踪。" }
+
+    // Trace view: export menu
+    ExportMenu { en: "Export ▾", zh: "导出 ▾" }
+    ExportZipkin { en: "Trace as Zipkin v2 JSON", zh: "追踪（Zipkin v2 JSON）" }
+    ExportOriginal { en: "Original file", zh: "原始文件" }
+    ExportPng { en: "Waterfall as PNG", zh: "瀑布图（PNG）" }
+    ExportServicesCsv { en: "Service statistics (CSV)", zh: "服务统计（CSV）" }
+    ExportOperationsCsv { en: "Operation statistics (CSV)", zh: "操作统计（CSV）" }
+    CopyPermalink { en: "Copy permalink", zh: "复制永久链接" }
+    LinkCopied { en: "Link copied ✓", zh: "链接已复制 ✓" }
     SpanCount { en: "{n} spans", zh: "{n} 个跨度" }
 }
