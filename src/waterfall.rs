@@ -206,7 +206,11 @@ pub fn Waterfall(
     let selected_span: RwSignal<Option<u32>> = RwSignal::new(None);
     let match_count: RwSignal<Option<usize>> = RwSignal::new(None);
     let collapsed_count = RwSignal::new(0usize);
-    let filter_text = RwSignal::new(crate::url::param("q").unwrap_or_default());
+    let filter_text = RwSignal::new(
+        crate::url::param("q")
+            .or_else(|| crate::url::param("filter"))
+            .unwrap_or_default(),
+    );
     let filter_error: RwSignal<Option<String>> = RwSignal::new(None);
     let mode = RwSignal::new(FilterMode::Dim);
     let critical_on = RwSignal::new(false);
@@ -564,7 +568,9 @@ pub fn Waterfall(
             if pos != selected {
                 select(pos, Hist::Keep);
             }
-            let q = crate::url::param("q").unwrap_or_default();
+            let q = crate::url::param("q")
+                .or_else(|| crate::url::param("filter"))
+                .unwrap_or_default();
             if filter_text.get_untracked() != q {
                 filter_text.set(q.clone());
                 run_filter(q, Hist::Keep);

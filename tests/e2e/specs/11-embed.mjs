@@ -94,6 +94,11 @@ export default [
       await poll(() => traceView(page), (v) => v.selectedSpan !== '', 'a click selects a span');
       assert.equal(await page.locator(sel('span-detail')).count(), 0, 'hide=detail');
 
+      // filter= applies the in-trace filter.
+      const service = trace.spans[0].localEndpoint.serviceName;
+      await page.goto(`${app.url}/index.html?embed=1&filter=${encodeURIComponent(`service:${service}`)}&trace=${trace.id}`);
+      await poll(() => traceView(page), (v) => v?.ready === 'true' && Number(v.matchCount) === countService(trace, service), 'filter= matches');
+
       // A bad value is reported, the others still apply.
       await page.goto(`${app.url}/index.html?embed=1&hide=minimap,sidebar&trace=${trace.id}`);
       const text = await waitForError(page);
