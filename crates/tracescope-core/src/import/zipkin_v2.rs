@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::json::{for_each_object_with, ObjectSink};
 use super::wire::{CowStr, LenientI64, ScalarText, ZipkinEndpoint};
 use super::{status_from_tags, Batch, Format, ImportError};
-use crate::model::{Annotation, Kind, Micros, Span, SpanId, StrId, Tag, TraceId, Value};
+use crate::model::{Annotation, Kind, Micros, Span, SpanId, Status, StrId, Tag, TraceId, Value};
 
 #[derive(Deserialize)]
 struct WireAnnotation<'a> {
@@ -139,13 +139,16 @@ fn read_span<'de, A: MapAccess<'de>>(
     let local = local.flatten().map(|e| e.convert(strings));
     let remote = remote.flatten().map(|e| e.convert(strings));
     let mut error = false;
+    let mut has_status = false;
     // Collected from a drain: allocated once, exactly.
     let tags: Vec<Tag> = r
         .scratch
         .tags
         .drain(..)
         .map(|(k, v)| {
-            error |= k == "error" || (k == "otel.status_code" && v.eq_ignore_ascii_case("ERROR"));
+            let status_code = k == "otel.status_code";
+            has_status |= status_code || k == "otel.status_description";
+            error |= k == "error" || (status_code && v.eq_ignore_ascii_case("ERROR"));
             Tag {
                 key: strings.intern(&k),
                 value: Value::Str(Box::from(&*v)),
@@ -159,7 +162,12 @@ fn read_span<'de, A: MapAccess<'de>>(
         .map(|a| Annotation::new(Micros(a.timestamp.0), Box::<str>::from(&*a.value.0)))
         .collect();
     let name = name.flatten().map_or(Cow::Borrowed(""), |n| n.0);
-    let status = status_from_tags(&tags, strings);
+    // Without either tag there is no status to read (and no need to look the keys up).
+    let status = if has_status {
+        status_from_tags(&tags, strings)
+    } else {
+        Status::default()
+    };
     let trace_id = TraceId::parse(&trace_id.0, strings);
     let id = SpanId::parse(&id.0, strings);
     Ok(Span {
