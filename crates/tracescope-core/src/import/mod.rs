@@ -9,6 +9,7 @@ mod position;
 mod wire;
 mod zipkin_v1;
 mod zipkin_v2;
+mod zipkin_v2_fast;
 
 use std::collections::HashMap;
 
