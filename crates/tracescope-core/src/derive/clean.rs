@@ -39,6 +39,9 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
     let mut notes: Vec<(usize, WarningKind, String)> = Vec::new();
 
     let unknown = strings_lookup(&strings, "unknown");
+    // One pass: per-span fixes, and the key that groups reports of one id (the id as a
+    // number, the index with the id's variant in its top bit), sorted below.
+    let mut keys: Vec<(u64, u32)> = Vec::with_capacity(spans.len());
     for (i, span) in spans.iter_mut().enumerate() {
         if span.parent_id == Some(span.id) {
             span.parent_id = None;
@@ -60,10 +63,9 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
         if span.annotations.len() > 1 {
             sort_annotations(span);
         }
+        keys.push(id_key(span.id, i));
     }
-
-    // Group by id: (id as a number, index with the id's variant in the top bit), sorted.
-    let keys = id_groups(spans);
+    keys.sort_unstable();
     // Positions left empty by reports merged into another (sorted at the end).
     let mut removed: Vec<u32> = Vec::new();
     // (position of a cleaned span, reports merged into it)
@@ -95,17 +97,6 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
     }
     drop(keys);
     removed.sort_unstable();
-
-    // A lone root marked shared has no client here: it is just the root.
-    let is_removed = |i: usize| removed.binary_search(&(i as u32)).is_ok();
-    let mut roots = spans
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| s.parent_id.is_none() && !is_removed(*i))
-        .map(|(i, _)| i);
-    if let (Some(root), None) = (roots.next(), roots.next()) {
-        spans[root].shared = false;
-    }
 
     // Close the gaps: spans keep input order (a merged span sits where its first report was).
     // The cleaned index of position `p` is `p` minus the gaps before it.
@@ -155,10 +146,20 @@ pub fn clean(mut trace: Trace) -> (Trace, Vec<Warning>) {
             });
         }
     }
+    // One pass: times from annotations, and the roots.
+    let (mut root, mut roots) = (0, 0);
     for (k, span) in spans.iter_mut().enumerate() {
         if !span.annotations.is_empty() {
             fill_times_from_annotations(span, span_idx(k), &mut warnings);
         }
+        if span.parent_id.is_none() {
+            root = k;
+            roots += 1;
+        }
+    }
+    // A lone root marked shared has no client here: it is just the root.
+    if roots == 1 {
+        spans[root].shared = false;
     }
     warnings.sort_by_key(|w| (w.span, w.kind));
     (trace, warnings)
@@ -178,24 +179,16 @@ fn same_variant(a: u32, b: u32) -> bool {
     (a ^ b) & OTHER_BIT == 0
 }
 
-/// One small key per span, sorted so that the reports of one id are neighbours, in input
-/// order (16 bytes a span instead of sorting the spans themselves).
-fn id_groups(spans: &[Span]) -> Vec<(u64, u32)> {
-    let mut keys: Vec<(u64, u32)> = spans
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            // Span indices fit in 31 bits: a trace holds at most u32::MAX spans and far
-            // fewer fit in memory at 100+ bytes each.
-            let i = (i as u32) & INDEX_MASK;
-            match s.id {
-                SpanId::Hex(v) => (v, i),
-                SpanId::Other(StrId(s)) => (u64::from(s), i | OTHER_BIT),
-            }
-        })
-        .collect();
-    keys.sort_unstable();
-    keys
+/// A small key per span (16 bytes, instead of sorting the spans themselves): sorted, the
+/// reports of one id are neighbours, in input order.
+fn id_key(id: SpanId, i: usize) -> (u64, u32) {
+    // Span indices fit in 31 bits: a trace holds at most u32::MAX spans, and far fewer fit
+    // in memory at 100+ bytes each.
+    let i = (i as u32) & INDEX_MASK;
+    match id {
+        SpanId::Hex(v) => (v, i),
+        SpanId::Other(StrId(s)) => (u64::from(s), i | OTHER_BIT),
+    }
 }
 
 /// Merges the reports of one id (`group`: their positions, in input order) the way Zipkin

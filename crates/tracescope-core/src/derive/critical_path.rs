@@ -43,14 +43,14 @@ pub fn critical_path(trace: &Trace, tree: &SpanTree) -> Vec<CriticalSegment> {
     let mut lo = vec![0i64; n];
     let mut hi = vec![0i64; n];
     let mut keep = vec![false; n];
+    // Kinds read in index order once: the walk in tree order then reads a byte per span.
+    let kinds: Vec<Kind> = trace.spans.iter().map(|s| s.kind).collect();
     for &node in &tree.preorder {
         let i = node.get();
         let (mut s, mut e) = (tree.start[i], tree.end(node));
         if let Some(p) = tree.parent(node) {
             let p = p.get();
-            if !keep[p]
-                || (trace.spans[p].kind == Kind::Producer && trace.spans[i].kind == Kind::Consumer)
-            {
+            if !keep[p] || (kinds[p] == Kind::Producer && kinds[i] == Kind::Consumer) {
                 continue;
             }
             let (ps, pe) = (lo[p], hi[p]);

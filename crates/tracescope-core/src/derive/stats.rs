@@ -2,9 +2,8 @@
 //! and by themselves (self time), the spread of durations, and errors. Durations are the
 //! tree's effective ones.
 
-use std::collections::HashMap;
-
 use super::SpanTree;
+use crate::hash::FxHashMap;
 use crate::model::{StrId, Trace};
 
 /// What spans are grouped by.
@@ -40,18 +39,19 @@ pub struct GroupStats {
 /// then name, alphabetically). `self_times` is indexed by span, as
 /// [`crate::derive::self_times`] returns it.
 pub fn stats(trace: &Trace, tree: &SpanTree, self_times: &[i64], by: GroupBy) -> Vec<GroupStats> {
-    let mut groups: HashMap<(StrId, StrId), Vec<usize>> = HashMap::new();
+    let mut groups: FxHashMap<(StrId, StrId), Vec<u32>> = FxHashMap::default();
     for (i, s) in trace.spans.iter().enumerate() {
         let name = match by {
             GroupBy::Service => StrId::EMPTY,
             GroupBy::Operation => s.name,
         };
-        groups.entry((s.service, name)).or_default().push(i);
+        groups.entry((s.service, name)).or_default().push(i as u32);
     }
     let mut out: Vec<GroupStats> = groups
         .into_iter()
         .map(|((service, name), members)| {
-            let mut durations: Vec<i64> = members.iter().map(|&i| tree.duration[i]).collect();
+            let mut durations: Vec<i64> =
+                members.iter().map(|&i| tree.duration[i as usize]).collect();
             durations.sort_unstable();
             let total = durations.iter().fold(0i64, |a, &d| a.saturating_add(d));
             let count = durations.len();
@@ -62,14 +62,17 @@ pub fn stats(trace: &Trace, tree: &SpanTree, self_times: &[i64], by: GroupBy) ->
                 total_us: total,
                 self_total_us: members
                     .iter()
-                    .map(|&i| self_times.get(i).copied().unwrap_or(0))
+                    .map(|&i| self_times.get(i as usize).copied().unwrap_or(0))
                     .fold(0i64, i64::saturating_add),
                 min_us: durations.first().copied().unwrap_or(0),
                 max_us: durations.last().copied().unwrap_or(0),
                 avg_us: total as f64 / count.max(1) as f64,
                 p50_us: nearest_rank(&durations, 50),
                 p95_us: nearest_rank(&durations, 95),
-                error_count: members.iter().filter(|&&i| trace.spans[i].error).count(),
+                error_count: members
+                    .iter()
+                    .filter(|&&i| trace.spans[i as usize].error)
+                    .count(),
             }
         })
         .collect();

@@ -238,50 +238,78 @@ impl SpanTree {
     /// Effective times. A span without a timestamp starts with its earliest child, else at its
     /// parent's start; one without a duration ends with its last child, else is an instant.
     fn fill_times(&mut self, spans: &[Span], warnings: &mut Vec<Warning>) {
+        const OWN_START: u8 = 1;
+        const OWN_DURATION: u8 = 2;
+        const LO: u8 = 4;
+        const HI: u8 = 8;
         let n = self.len();
-        // Bottom-up: the earliest start and latest end each subtree shows.
-        let mut lo: Vec<Option<i64>> = vec![None; n];
-        let mut hi: Vec<Option<i64>> = vec![None; n];
+        // Each span's own times, read in one pass in index order into `start`/`duration`
+        // (flags say which are there): the walks below, in tree order, then touch only
+        // these small arrays, not the spans.
+        let mut has = vec![0u8; n];
+        let mut trace_start: Option<i64> = None;
+        for (i, s) in spans.iter().enumerate() {
+            if let Some(m) = s.start {
+                self.start[i] = m.0;
+                has[i] |= OWN_START;
+                trace_start = Some(trace_start.map_or(m.0, |t| t.min(m.0)));
+            }
+            if let Some(d) = s.duration {
+                self.duration[i] = d.0;
+                has[i] |= OWN_DURATION;
+            }
+        }
+        let trace_start = trace_start.unwrap_or(0);
+        // Bottom-up: the earliest start and latest end each subtree shows (flags LO, HI).
+        let mut lo = vec![0i64; n];
+        let mut hi = vec![0i64; n];
         for &SpanIdx(node) in self.preorder.iter().rev() {
             let i = node as usize;
             let (mut kids_lo, mut kids_hi) = (None::<i64>, None::<i64>);
             for &c in self.child_slice(SpanIdx(node)) {
                 let c = c as usize;
-                kids_lo = min_opt(kids_lo, lo[c]);
-                kids_hi = max_opt(kids_hi, hi[c]);
+                if has[c] & LO != 0 {
+                    kids_lo = Some(kids_lo.map_or(lo[c], |v| v.min(lo[c])));
+                }
+                if has[c] & HI != 0 {
+                    kids_hi = Some(kids_hi.map_or(hi[c], |v| v.max(hi[c])));
+                }
             }
-            let s = &spans[i];
-            let start = s.start.map(|m| m.0).or(kids_lo);
-            lo[i] = start;
-            hi[i] = match (start, s.duration) {
-                (Some(st), Some(d)) => Some(st.saturating_add(d.0.max(0))),
-                (Some(st), None) => Some(kids_hi.map_or(st, |h| h.max(st))),
+            let start = if has[i] & OWN_START != 0 {
+                Some(self.start[i])
+            } else {
+                kids_lo
+            };
+            let end = match (start, has[i] & OWN_DURATION != 0) {
+                (Some(st), true) => Some(st.saturating_add(self.duration[i].max(0))),
+                (Some(st), false) => Some(kids_hi.map_or(st, |h| h.max(st))),
                 (None, _) => None,
             };
+            if let Some(st) = start {
+                lo[i] = st;
+                has[i] |= LO;
+            }
+            if let Some(e) = end {
+                hi[i] = e;
+                has[i] |= HI;
+            }
         }
-        let trace_start = spans
-            .iter()
-            .filter_map(|s| s.start)
-            .min()
-            .map_or(0, |m| m.0);
         // Top-down: what is still unknown comes from the parent.
         for k in 0..self.preorder.len() {
             let i = self.preorder[k].get();
-            let s = &spans[i];
             let p = self.parent[i];
             let idx = span_idx(i);
-            self.start[i] = match (s.start, lo[i]) {
-                (Some(m), _) => m.0,
-                (None, Some(from_children)) => {
+            let flags = has[i];
+            if flags & OWN_START == 0 {
+                self.start[i] = if flags & LO != 0 {
                     warn(
                         warnings,
                         WarningKind::MissingTimestamp,
                         idx,
                         "no timestamp; starts with its earliest child",
                     );
-                    from_children
-                }
-                (None, None) if p == NONE => {
+                    lo[i]
+                } else if p == NONE {
                     warn(
                         warnings,
                         WarningKind::MissingTimestamp,
@@ -289,8 +317,7 @@ impl SpanTree {
                         "no timestamp; placed at the start of the trace",
                     );
                     trace_start
-                }
-                (None, None) => {
+                } else {
                     warn(
                         warnings,
                         WarningKind::MissingTimestamp,
@@ -298,30 +325,26 @@ impl SpanTree {
                         "no timestamp; placed at its parent's start",
                     );
                     self.start[p as usize]
-                }
-            };
-            self.duration[i] = match s.duration {
-                Some(d) => d.0.max(0),
-                None => match hi[i] {
-                    Some(end) if end > self.start[i] => {
-                        warn(
-                            warnings,
-                            WarningKind::MissingDuration,
-                            idx,
-                            "no duration; ends with its last child",
-                        );
-                        end.saturating_sub(self.start[i])
-                    }
-                    _ => {
-                        warn(
-                            warnings,
-                            WarningKind::MissingDuration,
-                            idx,
-                            "no duration; shown as an instant",
-                        );
-                        0
-                    }
-                },
+                };
+            }
+            self.duration[i] = if flags & OWN_DURATION != 0 {
+                self.duration[i].max(0)
+            } else if flags & HI != 0 && hi[i] > self.start[i] {
+                warn(
+                    warnings,
+                    WarningKind::MissingDuration,
+                    idx,
+                    "no duration; ends with its last child",
+                );
+                hi[i].saturating_sub(self.start[i])
+            } else {
+                warn(
+                    warnings,
+                    WarningKind::MissingDuration,
+                    idx,
+                    "no duration; shown as an instant",
+                );
+                0
             };
         }
     }
@@ -333,20 +356,6 @@ fn warn(warnings: &mut Vec<Warning>, kind: WarningKind, span: SpanIdx, detail: &
         span: Some(span),
         detail: detail.into(),
     });
-}
-
-fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 fn span_idx(i: usize) -> SpanIdx {

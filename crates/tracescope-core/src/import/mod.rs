@@ -9,8 +9,11 @@ mod position;
 mod wire;
 mod zipkin_v1;
 mod zipkin_v2;
+mod zipkin_v2_fast;
 
 use std::collections::HashMap;
+
+use crate::hash::FxHashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -163,7 +166,7 @@ impl Batch {
             Other(StrId),
         }
         // The first 128-bit id seen for each low half, for 64-bit ids to join.
-        let mut wide_for_low: HashMap<u64, (u64, u64)> = HashMap::new();
+        let mut wide_for_low: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
         for s in &self.spans {
             if let TraceId::Hex {
                 high,
@@ -188,16 +191,22 @@ impl Batch {
 
         // First the group of each span, so that each trace's Vec is allocated once, exactly;
         // a single trace (the common case) keeps the adapter's Vec.
-        let mut index: HashMap<Key, usize> = HashMap::new();
+        let mut index: FxHashMap<Key, usize> = FxHashMap::default();
         let mut ids: Vec<TraceId> = Vec::new();
         let mut counts: Vec<usize> = Vec::new();
         let mut slot_of: Vec<u32> = Vec::with_capacity(self.spans.len());
+        // Spans of one trace mostly come together: the previous span's slot, by its id.
+        let mut previous: Option<(TraceId, usize)> = None;
         for span in &self.spans {
-            let slot = *index.entry(key_of(&span.trace_id)).or_insert_with(|| {
-                ids.push(span.trace_id);
-                counts.push(0);
-                ids.len() - 1
-            });
+            let slot = match previous {
+                Some((id, slot)) if id == span.trace_id => slot,
+                _ => *index.entry(key_of(&span.trace_id)).or_insert_with(|| {
+                    ids.push(span.trace_id);
+                    counts.push(0);
+                    ids.len() - 1
+                }),
+            };
+            previous = Some((span.trace_id, slot));
             // Prefer the 128-bit form of the id when both appear.
             if let (true, Some(id)) = (
                 matches!(span.trace_id, TraceId::Hex { wide: true, .. }),

@@ -10,17 +10,28 @@ use serde::Deserialize;
 use super::json::{for_each_object_with, ObjectSink};
 use super::wire::{CowStr, LenientI64, ScalarText, ZipkinEndpoint};
 use super::{status_from_tags, Batch, Format, ImportError};
-use crate::model::{Annotation, Kind, Micros, Span, SpanId, StrId, Tag, TraceId, Value};
+use crate::model::{
+    Annotation, Kind, Micros, Span, SpanId, Status, StrId, Strings, Tag, TraceId, Value,
+};
 
 #[derive(Deserialize)]
-struct WireAnnotation<'a> {
-    timestamp: LenientI64,
+pub(super) struct WireAnnotation<'a> {
+    pub timestamp: LenientI64,
     #[serde(borrow)]
-    value: CowStr<'a>,
+    pub value: CowStr<'a>,
 }
 
 /// Parses Zipkin v2 JSON into spans (not yet grouped into traces).
 pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
+    if let Some(batch) = super::zipkin_v2_fast::parse(bytes) {
+        return Ok(batch);
+    }
+    parse_with_serde(bytes)
+}
+
+/// The reader for every input (the fast one handles the common shape only), and the one
+/// that says where an error is.
+pub(super) fn parse_with_serde(bytes: &[u8]) -> Result<Batch, ImportError> {
     let mut batch = Batch::default();
     for_each_object_with(
         bytes,
@@ -43,9 +54,9 @@ struct Reader<'b, 'de> {
 
 /// Buffers reused from span to span.
 #[derive(Default)]
-struct Scratch<'de> {
-    tags: Vec<(Cow<'de, str>, Cow<'de, str>)>,
-    annotations: Vec<WireAnnotation<'de>>,
+pub(super) struct Scratch<'de> {
+    pub tags: Vec<(Cow<'de, str>, Cow<'de, str>)>,
+    pub annotations: Vec<WireAnnotation<'de>>,
 }
 
 impl<'de> ObjectSink<'de> for Reader<'_, 'de> {
@@ -127,65 +138,104 @@ fn read_span<'de, A: MapAccess<'de>>(
     }
     let trace_id = trace_id.ok_or_else(|| de::Error::missing_field("traceId"))?;
     let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+    let fields = Fields {
+        trace_id: trace_id.0,
+        id: id.0,
+        parent_id: parent_id.flatten().map(|p| p.0),
+        name: name.flatten().map(|n| n.0),
+        kind: kind.flatten().map(|k| k.0),
+        timestamp: timestamp.flatten().map(|t| t.0),
+        duration: duration.flatten().map(|d| d.0),
+        local: local.flatten(),
+        remote: remote.flatten(),
+        debug: debug.flatten().unwrap_or(false),
+        shared: shared.flatten().unwrap_or(false),
+    };
+    Ok(build_span(fields, &mut r.scratch, &mut r.batch.strings))
+}
 
-    let strings = &mut r.batch.strings;
-    let kind = match kind.flatten() {
-        Some(k) if k.0.eq_ignore_ascii_case("CLIENT") => Kind::Client,
-        Some(k) if k.0.eq_ignore_ascii_case("SERVER") => Kind::Server,
-        Some(k) if k.0.eq_ignore_ascii_case("PRODUCER") => Kind::Producer,
-        Some(k) if k.0.eq_ignore_ascii_case("CONSUMER") => Kind::Consumer,
+/// The fields of one span as read (strings borrowed from the input where possible); its
+/// tags and annotations are in the [`Scratch`] buffers.
+pub(super) struct Fields<'de> {
+    pub trace_id: Cow<'de, str>,
+    pub id: Cow<'de, str>,
+    pub parent_id: Option<Cow<'de, str>>,
+    pub name: Option<Cow<'de, str>>,
+    pub kind: Option<Cow<'de, str>>,
+    pub timestamp: Option<i64>,
+    pub duration: Option<i64>,
+    pub local: Option<ZipkinEndpoint<'de>>,
+    pub remote: Option<ZipkinEndpoint<'de>>,
+    pub debug: bool,
+    pub shared: bool,
+}
+
+/// The span in the model (both readers end here, so that they agree by construction).
+pub(super) fn build_span<'de>(
+    f: Fields<'de>,
+    scratch: &mut Scratch<'de>,
+    strings: &mut Strings,
+) -> Span {
+    let kind = match f.kind {
+        Some(k) if k.eq_ignore_ascii_case("CLIENT") => Kind::Client,
+        Some(k) if k.eq_ignore_ascii_case("SERVER") => Kind::Server,
+        Some(k) if k.eq_ignore_ascii_case("PRODUCER") => Kind::Producer,
+        Some(k) if k.eq_ignore_ascii_case("CONSUMER") => Kind::Consumer,
         _ => Kind::Unspecified,
     };
-    let local = local.flatten().map(|e| e.convert(strings));
-    let remote = remote.flatten().map(|e| e.convert(strings));
+    let local = f.local.map(|e| e.convert(strings));
+    let remote = f.remote.map(|e| e.convert(strings));
     let mut error = false;
+    let mut has_status = false;
     // Collected from a drain: allocated once, exactly.
-    let tags: Vec<Tag> = r
-        .scratch
+    let tags: Vec<Tag> = scratch
         .tags
         .drain(..)
         .map(|(k, v)| {
-            error |= k == "error" || (k == "otel.status_code" && v.eq_ignore_ascii_case("ERROR"));
+            let status_code = k == "otel.status_code";
+            has_status |= status_code || k == "otel.status_description";
+            error |= k == "error" || (status_code && v.eq_ignore_ascii_case("ERROR"));
             Tag {
                 key: strings.intern(&k),
                 value: Value::Str(Box::from(&*v)),
             }
         })
         .collect();
-    let annotations: Vec<Annotation> = r
-        .scratch
+    let annotations: Vec<Annotation> = scratch
         .annotations
         .drain(..)
         .map(|a| Annotation::new(Micros(a.timestamp.0), Box::<str>::from(&*a.value.0)))
         .collect();
-    let name = name.flatten().map_or(Cow::Borrowed(""), |n| n.0);
-    let status = status_from_tags(&tags, strings);
-    let trace_id = TraceId::parse(&trace_id.0, strings);
-    let id = SpanId::parse(&id.0, strings);
-    Ok(Span {
-        parent_id: parent_id
-            .flatten()
-            .filter(|p| !p.0.is_empty())
-            .map(|p| SpanId::parse(&p.0, strings)),
+    let name = f.name.unwrap_or(Cow::Borrowed(""));
+    // Without either tag there is no status to read (and no need to look the keys up).
+    let status = if has_status {
+        status_from_tags(&tags, strings)
+    } else {
+        Status::default()
+    };
+    let trace_id = TraceId::parse(&f.trace_id, strings);
+    let id = SpanId::parse(&f.id, strings);
+    Span {
+        parent_id: f
+            .parent_id
+            .filter(|p| !p.is_empty())
+            .map(|p| SpanId::parse(&p, strings)),
         name: strings.intern(&name),
         service: local.as_ref().map_or(StrId::EMPTY, |e| e.service),
         kind,
         // Zipkin treats 0 as absent.
-        start: timestamp
-            .flatten()
-            .filter(|t| t.0 != 0)
-            .map(|t| Micros(t.0)),
-        duration: duration.flatten().filter(|d| d.0 > 0).map(|d| Micros(d.0)),
+        start: f.timestamp.filter(|&t| t != 0).map(Micros),
+        duration: f.duration.filter(|&d| d > 0).map(Micros),
         local,
         remote,
         tags,
         annotations,
         status,
-        shared: shared.flatten().unwrap_or(false),
-        debug: debug.flatten().unwrap_or(false),
+        shared: f.shared,
+        debug: f.debug,
         error,
         ..Span::new(trace_id, id)
-    })
+    }
 }
 
 /// `null` or the value of the inner seed; true when the value was there.
