@@ -17,7 +17,7 @@ use std::sync::Arc;
 use futures_channel::oneshot;
 use tracescope_core::engine::{Engine, LoadInfo, Progress, SpanDetail, Stage};
 use tracescope_core::filter::FilterError;
-use tracescope_core::layout::model::WaterfallModel;
+use tracescope_core::layout::model::{Decoder, WaterfallModel};
 use tracescope_worker::envelope::{bytes_of, wasm_memory_bytes, Envelope};
 use tracescope_worker::protocol::{is_empty_array, Reply, Request, Source, NO_REQUEST};
 use wasm_bindgen::prelude::*;
@@ -338,20 +338,32 @@ fn unexpected(reply: &Reply) -> LoadError {
 
 /// Decodes a model on the main thread. Copying it into wasm memory and decoding it take
 /// tens of ms each for a million spans, so the copy is split into tasks of 8 MB, the decode
-/// gets a task of its own, and the page's reaction to the result (building the view) another.
-/// Timed as performance measures for the benchmark (`copy-model` spans its tasks).
+/// yields between columns once it has worked for [`TASK_BUDGET_MS`], and the page's reaction
+/// to the result (building the view) gets a task of its own. Timed as performance measures
+/// for the benchmark (`copy-model` and `decode-model` span their tasks).
 async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
     let start = crate::progress::now_ms();
     let bytes = copy_in_tasks(buf).await;
     crate::progress::measure_since("tracescope:copy-model", start);
     yield_to_browser().await;
-    let model = crate::progress::measured("tracescope:decode-model", || {
-        WaterfallModel::from_bytes(&bytes).map(Arc::new)
-    });
+    let start = crate::progress::now_ms();
+    let mut decoder = Decoder::new(&bytes)?;
+    let mut task_start = start;
+    while !decoder.step()? {
+        if crate::progress::now_ms() - task_start > TASK_BUDGET_MS {
+            yield_to_browser().await;
+            task_start = crate::progress::now_ms();
+        }
+    }
+    let model = decoder.finish().map(Arc::new);
+    crate::progress::measure_since("tracescope:decode-model", start);
     drop(bytes);
     yield_to_browser().await;
     model
 }
+
+/// How long main-thread work on a model may run before it yields to the browser.
+const TASK_BUDGET_MS: f64 = 16.0;
 
 /// `bytes_of(buf)`, in slices of [`COPY_CHUNK`] bytes with a yield between them.
 async fn copy_in_tasks(buf: &js_sys::ArrayBuffer) -> Vec<u8> {

@@ -75,19 +75,6 @@ pub fn measure_since(name: &str, start: f64) {
     }
 }
 
-/// Runs `f`, recorded as the performance measure `name` (main-thread work the benchmark
-/// reports).
-pub fn measured<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    let start = format!("{name}:start");
-    mark(&start);
-    let out = f();
-    if let Some(p) = performance() {
-        let _ = p.measure_with_start_mark(name, &start);
-        p.clear_marks_with_mark_name(&start);
-    }
-    out
-}
-
 /// Marks the first frame drawn of a newly shown model (once per load).
 pub fn first_frame() {
     thread_local! {

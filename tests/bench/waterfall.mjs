@@ -207,7 +207,13 @@ async function load(s) {
 
 /** The same trace opened from disk through the file input (read by the worker from the File). */
 async function fileLoad(s) {
-  await s.page.evaluate(() => { window.__bench.stages = []; });
+  // The marks of the previous load would satisfy the wait below at once.
+  await s.page.evaluate(() => {
+    window.__bench.stages = [];
+    performance.clearMarks('tracescope:first-frame');
+    performance.clearMarks('tracescope:minimap-ready');
+  });
+  if (s.opts.profile) await startProfile(s.cdp);
   await s.page.setInputFiles('[data-testid="file-input"]', s.trace.file);
   await s.page.waitForFunction(
     () => document.querySelector('[data-testid="trace-view"]')?.getAttribute('data-ready') === 'true'
@@ -215,6 +221,7 @@ async function fileLoad(s) {
     null,
     { timeout: LOAD_TIMEOUT_MS, polling: 50 },
   );
+  if (s.opts.profile) await stopProfile(s.cdp, s.opts.profile, `file-${s.size}`, `file input load of ${label(s.size)}`);
   const f = await loadFigures(s.page);
   return {
     'file input: load → first complete paint (ms)': round(f.complete),
@@ -382,6 +389,45 @@ function framesHelper(page) {
     );
 }
 
+async function startProfile(cdp) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+}
+
+/** Stops the profiler; writes DIR/NAME.cpuprofile; prints the heaviest functions and the longest busy stretches. */
+async function stopProfile(cdp, dir, name, what) {
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, `${name}.cpuprofile`);
+  writeFileSync(out, JSON.stringify(profile));
+  process.stderr.write(`[bench] main-thread CPU profile of the ${what} → ${out}; heaviest by self time:\n`);
+  for (const [fn, ms] of topFunctions(profile, 12)) process.stderr.write(`  ${ms.toFixed(1).padStart(8)} ms  ${fn}\n`);
+  for (const b of busyStretches(profile).slice(0, 5)) {
+    process.stderr.write(`  busy ${b.ms.toFixed(0)} ms at +${b.at.toFixed(0)} ms: ${b.top.map(([fn, ms]) => `${fn} ${ms.toFixed(0)}`).join(', ')}\n`);
+  }
+}
+
+/** Stretches of the profile without an idle sample (tasks, or tasks back to back), longest first. */
+function busyStretches(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const out = [];
+  let t = profile.startTime;
+  let cur = null;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    const f = byId.get(profile.samples[i]).callFrame;
+    if (f.functionName === '(idle)') { cur = null; continue; }
+    if (!cur) { cur = { at: (t - dt - profile.startTime) / 1000, ms: 0, self: new Map() }; out.push(cur); }
+    cur.ms += dt / 1000;
+    const fn = `${f.functionName || '(anonymous)'}${f.url ? ` ${path.basename(f.url.split('?')[0])}` : ''}`;
+    cur.self.set(fn, (cur.self.get(fn) ?? 0) + dt / 1000);
+  }
+  for (const b of out) b.top = [...b.self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4);
+  return out.sort((a, b) => b.ms - a.ms);
+}
+
 /** Heaviest functions by self time in a CDP CPU profile. */
 function topFunctions(profile, count) {
   const self = new Map();
@@ -413,11 +459,7 @@ async function measureSize(browser, spans, opts) {
     await page.addInitScript(pageProbe);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    if (opts.profile) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-    }
+    if (opts.profile) await startProfile(cdp);
     await page.goto(`${server.url}/index.html?trace=${trace.id}`);
     await page.waitForFunction(
       () => document.querySelector('[data-testid="trace-view"]')?.getAttribute('data-ready') === 'true'
@@ -425,14 +467,7 @@ async function measureSize(browser, spans, opts) {
       null,
       { timeout: LOAD_TIMEOUT_MS, polling: 50 },
     );
-    if (opts.profile) {
-      const { profile } = await cdp.send('Profiler.stop');
-      mkdirSync(opts.profile, { recursive: true });
-      const out = path.join(opts.profile, `load-${spans}.cpuprofile`);
-      writeFileSync(out, JSON.stringify(profile));
-      process.stderr.write(`[bench] main-thread CPU profile of the ${label(spans)} load → ${out}; heaviest by self time:\n`);
-      for (const [name, ms] of topFunctions(profile, 15)) process.stderr.write(`  ${ms.toFixed(1).padStart(8)} ms  ${name}\n`);
-    }
+    if (opts.profile) await stopProfile(cdp, opts.profile, `load-${spans}`, `?trace= load of ${label(spans)}`);
     const shown = Number(await page.getAttribute('[data-testid="trace-view"]', 'data-span-count'));
     if (shown !== spans) errors.push(`data-span-count ${shown}, expected ${spans}`);
     const s = { page, cdp, size: spans, trace, opts, frames: framesHelper(page) };

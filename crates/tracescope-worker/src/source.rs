@@ -38,9 +38,7 @@ pub async fn read(
                     message: "no file came with the request".into(),
                 });
             };
-            let total = file.size() as u64;
-            report(Progress::new(Stage::Reading, 0, total));
-            read_stream(&file.stream(), Some(total), report)
+            read_blob(file, report)
                 .await
                 .map_err(|message| LoadError::Read { message })
         }
@@ -135,6 +133,38 @@ fn js_message(e: &JsValue) -> String {
                 .and_then(|m| m.as_string())
         })
         .unwrap_or_else(|| "unknown error".into())
+}
+
+/// A file is read in slices of this size: each slice is read by the browser off-thread
+/// (`Blob.arrayBuffer`) and copied once into wasm memory. A stream would hand over ~64 KB
+/// chunks, one await each: thousands for a big file.
+const BLOB_SLICE: u64 = 8 << 20;
+
+/// Reads a `Blob` (a `File`) in slices, reporting `Reading` progress after each.
+async fn read_blob(
+    blob: &web_sys::Blob,
+    report: &mut dyn FnMut(Progress),
+) -> Result<Vec<u8>, String> {
+    let total = blob.size() as u64;
+    report(Progress::new(Stage::Reading, 0, total));
+    let mut out = Vec::with_capacity(usize::try_from(total.min(MAX_RESERVE)).unwrap_or(0));
+    let mut at = 0u64;
+    while at < total {
+        let end = (at + BLOB_SLICE).min(total);
+        let slice = blob
+            .slice_with_f64_and_f64(at as f64, end as f64)
+            .map_err(|e| js_message(&e))?;
+        let buf = JsFuture::from(slice.array_buffer())
+            .await
+            .map_err(|e| js_message(&e))?;
+        let bytes = Uint8Array::new(&buf);
+        let from = out.len();
+        out.resize(from + bytes.length() as usize, 0);
+        bytes.copy_to(&mut out[from..]);
+        at = end;
+        report(Progress::new(Stage::Reading, at, total));
+    }
+    Ok(out)
 }
 
 /// Reads a byte stream to its end, reporting `Reading` progress along the way.

@@ -202,6 +202,27 @@ impl WaterfallModel {
 
     /// Decodes [`WaterfallModel::to_bytes`]; `None` on any inconsistency.
     pub fn from_bytes(bytes: &[u8]) -> Option<WaterfallModel> {
+        let mut d = Decoder::new(bytes)?;
+        while !d.step()? {}
+        d.finish()
+    }
+}
+
+/// [`WaterfallModel::from_bytes`] one column at a time: [`Decoder::step`] decodes the next
+/// column, so a caller can spread a million-row model over several short tasks.
+pub struct Decoder<'a> {
+    r: Reader<'a>,
+    m: WaterfallModel,
+    n: usize,
+    labels: usize,
+    critical: usize,
+    /// Columns decoded so far.
+    done: usize,
+}
+
+impl<'a> Decoder<'a> {
+    /// Reads the header; `None` if it is not a model's.
+    pub fn new(bytes: &'a [u8]) -> Option<Decoder<'a>> {
         let mut r = Reader { bytes, at: 0 };
         if r.u64()? != MAGIC {
             return None;
@@ -214,48 +235,65 @@ impl WaterfallModel {
         }
         let trace_start_us = r.u64()? as i64;
         let trace_duration_us = r.u64()? as i64;
-        let critical_len = usize::try_from(r.u64()?).ok()?;
-        if critical_len > bytes.len() {
+        let critical = usize::try_from(r.u64()?).ok()?;
+        if critical > bytes.len() {
             return None;
         }
-        let span = r.u32s(n)?;
-        let subtree = r.u32s(n)?;
-        let depth = r.u32s(n)?;
-        let service = r.u32s(n)?;
-        let name = r.u32s(n)?;
-        let start = r.i64s(n)?;
-        let duration = r.i64s(n)?;
-        let self_time = r.i64s(n)?;
-        let flags = r.take(n)?.to_vec();
-        let mut critical = Vec::with_capacity(critical_len);
-        for _ in 0..critical_len {
-            let pos = r.u32()?;
-            let a = r.i64s(2)?;
-            critical.push((pos, a[0], a[1]));
-        }
-        let mut m = WaterfallModel {
-            span,
-            subtree,
-            depth,
-            start,
-            duration,
-            self_time,
+        Some(Decoder {
+            r,
+            m: WaterfallModel {
+                trace_start_us,
+                trace_duration_us,
+                ..WaterfallModel::default()
+            },
+            n,
+            labels,
             critical,
-            service,
-            name,
-            flags,
-            labels: Vec::with_capacity(labels),
-            label_color: Vec::with_capacity(labels),
-            trace_start_us,
-            trace_duration_us,
-        };
-        for _ in 0..labels {
-            m.label_color.push(r.u32()?);
-            let len = r.u32()? as usize;
-            m.labels
-                .push(String::from_utf8(r.take(len)?.to_vec()).ok()?);
+            done: 0,
+        })
+    }
+
+    /// Decodes the next column; `Some(true)` once every column is in, `None` on any
+    /// inconsistency.
+    pub fn step(&mut self) -> Option<bool> {
+        let (r, m, n) = (&mut self.r, &mut self.m, self.n);
+        match self.done {
+            0 => m.span = r.u32s(n)?,
+            1 => m.subtree = r.u32s(n)?,
+            2 => m.depth = r.u32s(n)?,
+            3 => m.service = r.u32s(n)?,
+            4 => m.name = r.u32s(n)?,
+            5 => m.start = r.i64s(n)?,
+            6 => m.duration = r.i64s(n)?,
+            7 => m.self_time = r.i64s(n)?,
+            8 => m.flags = r.take(n)?.to_vec(),
+            9 => {
+                m.critical = Vec::with_capacity(self.critical);
+                for _ in 0..self.critical {
+                    let pos = r.u32()?;
+                    let a = r.i64s(2)?;
+                    m.critical.push((pos, a[0], a[1]));
+                }
+            }
+            10 => {
+                m.labels = Vec::with_capacity(self.labels);
+                m.label_color = Vec::with_capacity(self.labels);
+                for _ in 0..self.labels {
+                    m.label_color.push(r.u32()?);
+                    let len = r.u32()? as usize;
+                    m.labels
+                        .push(String::from_utf8(r.take(len)?.to_vec()).ok()?);
+                }
+            }
+            _ => return Some(true),
         }
-        (r.at == bytes.len()).then_some(m)
+        self.done += 1;
+        Some(self.done > 10)
+    }
+
+    /// The model, once [`Decoder::step`] said it is complete and every byte was used.
+    pub fn finish(self) -> Option<WaterfallModel> {
+        (self.done > 10 && self.r.at == self.r.bytes.len()).then_some(self.m)
     }
 }
 
