@@ -83,9 +83,14 @@ fn draw(
     window: Option<(i64, i64)>,
     dark: bool,
 ) -> Option<(ScatterScale, ScatterPoints)> {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
     let css_w = canvas.get_bounding_client_rect().width().max(200.0);
-    let (w, h) = ((css_w * dpr).round() as u32, (HEIGHT_PX * dpr).round() as u32);
+    let (w, h) = (
+        (css_w * dpr).round() as u32,
+        (HEIGHT_PX * dpr).round() as u32,
+    );
     // Resizing reallocates the backing store: only when the size changed.
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);

@@ -24,7 +24,7 @@ async function check(page, fields, expect) {
   }
   const direct = await (await fetch(r.url)).json();
   await waitForAnswer(page, r.url, direct);
-  if (direct.length <= 200) {
+  if (direct.length <= 100) {
     const list = await waitForTraceList(page, direct.length);
     sameSet(list.ids, ids(direct), `rows are the API's answer to ${r.url.search}`);
   }
@@ -167,6 +167,7 @@ export default [
       await openSettings(page);
       assert.equal((await inEffect(page)).source, 'saved');
       assert.equal(await page.getAttribute(`${sel('settings-candidate')}[data-source="saved"]`, 'data-active'), 'true');
+      await t.screenshot('search-settings-dialog');
       // A broken base fails the test with the reason, and saves nothing.
       const gone = await t.servers.start([]);
       await gone.stop();
