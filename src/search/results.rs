@@ -250,10 +250,13 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
     // A new filter starts at the top.
     Effect::new(move |_| {
         shown.track();
-        if let Some(el) = list_ref.get_untracked() {
-            el.set_scroll_top(0);
+        // Only when scrolled: touching scrollTop can force a layout mid-update.
+        if scroll_top.get_untracked() > 0.0 {
+            if let Some(el) = list_ref.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
         }
-        scroll_top.set(0.0);
     });
     let count = move || shown.with(|s| s.as_ref().map_or(0, |s| s.order.0.len()));
     let range = Memo::new(move |_| {

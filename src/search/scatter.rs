@@ -79,6 +79,7 @@ fn clock(us: i64, seconds: bool) -> String {
 /// Draws the plot; returns its geometry for hit testing.
 fn draw(
     canvas: &web_sys::HtmlCanvasElement,
+    css_width: f64,
     shown: &Shown,
     window: Option<(i64, i64)>,
     dark: bool,
@@ -86,7 +87,9 @@ fn draw(
     let dpr = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
-    let css_w = canvas.get_bounding_client_rect().width().max(200.0);
+    // The width is measured on mount and resize, not here: reading layout right after the
+    // list changed would force a layout in the middle of the update.
+    let css_w = css_width.max(200.0);
     let (w, h) = (
         (css_w * dpr).round() as u32,
         (HEIGHT_PX * dpr).round() as u32,
@@ -196,13 +199,22 @@ pub fn Scatter(
     let drawn = RwSignal::new((0_usize, 0_usize, 0.0_f64));
     let hover = RwSignal::new(None::<(u32, f32, f32)>);
     let drag = RwSignal::new(None::<(f32, f32)>);
+    // CSS width of the canvas.
     let width = RwSignal::new(0.0_f64);
+    let measure = move || {
+        if let Some(c) = canvas_ref.get_untracked() {
+            let w = f64::from(c.client_width());
+            if w > 0.0 {
+                let _ = width.try_set(w);
+            }
+        }
+    };
     let window = Memo::new(move |_| view.with(|v| v.filter.window));
     // Redraw when the rows, the window, the theme or the width change.
     Effect::new(move |_| {
         let dark = state.dark.get();
         let w = window.get();
-        width.track();
+        let css_w = width.get();
         plotted.with(|s| {
             let (Some(s), Some(canvas)) = (s, canvas_ref.get()) else {
                 return;
@@ -210,7 +222,10 @@ pub fn Scatter(
             let t0 = js_sys::Date::now();
             let perf = web_sys::window().and_then(|w| w.performance());
             let start = perf.as_ref().map_or(t0, |p| p.now());
-            let g = draw(&canvas, s, w, dark);
+            if css_w <= 0.0 {
+                return;
+            }
+            let g = draw(&canvas, css_w, s, w, dark);
             let ms = perf.as_ref().map_or(js_sys::Date::now(), |p| p.now()) - start;
             let stats = g.as_ref().map_or((0, 0), |(_, p)| {
                 (p.len(), p.error.iter().filter(|e| **e).count())
@@ -220,14 +235,12 @@ pub fn Scatter(
             hover.set(None);
         });
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        if let Some(w) = web_sys::window()
-            .and_then(|w| w.inner_width().ok())
-            .and_then(|v| v.as_f64())
-        {
-            let _ = width.try_set(w);
+    Effect::new(move |_| {
+        if canvas_ref.get().is_some() {
+            measure();
         }
     });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
 
     let local = move |ev: &leptos::ev::MouseEvent| -> Option<(f32, f32)> {
