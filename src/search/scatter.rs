@@ -219,14 +219,13 @@ pub fn Scatter(
             let (Some(s), Some(canvas)) = (s, canvas_ref.get()) else {
                 return;
             };
-            let t0 = js_sys::Date::now();
             let perf = web_sys::window().and_then(|w| w.performance());
-            let start = perf.as_ref().map_or(t0, |p| p.now());
+            let start = perf.as_ref().map_or(0.0, |p| p.now());
             if css_w <= 0.0 {
                 return;
             }
             let g = draw(&canvas, css_w, s, w, dark);
-            let ms = perf.as_ref().map_or(js_sys::Date::now(), |p| p.now()) - start;
+            let ms = perf.as_ref().map_or(0.0, |p| p.now() - start);
             let stats = g.as_ref().map_or((0, 0), |(_, p)| {
                 (p.len(), p.error.iter().filter(|e| **e).count())
             });
