@@ -178,9 +178,9 @@ fn FilterBar(
                     }).collect_view()
                 }}
             </select>
-            <input type="text" class="narrow" data-testid="filter-min" placeholder="min, e.g. 10ms"
+            <input type="text" class="narrow" data-testid="filter-min" placeholder="min 10ms"
                 class:invalid=bad(min_text) prop:value=move || min_text.get() on:input=on_dur(min_text, true)/>
-            <input type="text" class="narrow" data-testid="filter-max" placeholder="max, e.g. 2s"
+            <input type="text" class="narrow" data-testid="filter-max" placeholder="max 2s"
                 class:invalid=bad(max_text) prop:value=move || max_text.get() on:input=on_dur(max_text, false)/>
             <label class="check">
                 <input type="checkbox" data-testid="filter-errors"
