@@ -312,6 +312,7 @@ impl AppState {
 
     /// Goes to a view and records it in the history.
     pub fn go(&self, route: Route) {
+        crate::search::flush_url_write(*self);
         match &route {
             Route::Search(p) => crate::url::navigate(&p.to_url_params()),
             Route::Trace(id) => crate::url::navigate(&[("trace", id.clone())]),

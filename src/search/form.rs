@@ -9,7 +9,7 @@ use tracescope_core::api;
 use tracescope_core::search::query::{format_duration_input, parse_duration, suggestions};
 
 use crate::fetch::{self, Abort};
-use crate::state::{use_app, AppState, SearchQuery};
+use crate::state::{use_app, SearchQuery};
 
 const LOOKBACKS: &[(u64, &str)] = &[
     (300_000, "Last 5 minutes"),
@@ -31,7 +31,6 @@ const CUSTOM: &str = "custom";
 /// are a help, and some Zipkin-compatible servers lack these endpoints) and is noted under
 /// the form.
 fn fetch_list(
-    state: AppState,
     url: String,
     into: impl Fn(Arc<Vec<String>>) + 'static,
     note: RwSignal<Option<String>>,
@@ -42,7 +41,6 @@ fn fetch_list(
             Ok(list) => into(Arc::new(list)),
             Err(e) => {
                 let _ = note.try_set(Some(format!("Suggestions unavailable: {e}")));
-                let _ = state;
             }
         }
     });
@@ -150,7 +148,6 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
             return;
         }
         fetch_list(
-            state,
             api::span_names_url(&a.root, &s),
             move |l| {
                 if service.try_get_untracked().as_deref() == Some(s.as_str()) {
@@ -161,7 +158,6 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
         );
         let s2 = service.get_untracked();
         fetch_list(
-            state,
             api::remote_services_url(&a.root, &s2),
             move |l| {
                 if service.try_get_untracked().as_deref() == Some(s2.as_str()) {
@@ -175,7 +171,6 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
         let Some(a) = state.api.get() else { return };
         values.set(HashMap::new());
         fetch_list(
-            state,
             format!("{}/autocompleteKeys", a.root),
             move |l| {
                 let _ = keys.try_set(l);
@@ -204,7 +199,6 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
             v.insert(k.clone(), Arc::default());
         });
         fetch_list(
-            state,
             api::autocomplete_values_url(&a.root, &k),
             move |l| {
                 let _ = values.try_update(|v| {

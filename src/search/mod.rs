@@ -175,18 +175,62 @@ fn set_view(state: AppState, view: crate::state::ResultView) {
     if !changed {
         return;
     }
-    let params: Vec<(&str, Option<String>)> = view
-        .to_url_params()
-        .into_iter()
-        .map(|(k, v)| (k, (!v.is_empty()).then_some(v)))
-        .collect();
-    crate::url::set_params(&params);
     // The trace view's way back returns to this view.
     state.results.update_untracked(|r| {
         if let Some(r) = r {
             r.params.view = view;
         }
     });
+    schedule_url_write(state);
+}
+
+thread_local! {
+    static URL_TIMER: RefCell<Option<leptos::prelude::TimeoutHandle>> = const { RefCell::new(None) };
+}
+
+/// How long the URL waits for typing to pause. `history.replaceState` costs several
+/// milliseconds in Chromium, more than filtering 10,000 results, so it is not done per
+/// keystroke.
+const URL_WRITE_DELAY_MS: u64 = 120;
+
+/// Writes the filter of the view on screen into the URL (in place). Off the search page it
+/// writes nothing.
+fn write_view_to_url(state: AppState) {
+    let Some(Route::Search(p)) = state.route.try_get_untracked() else {
+        return;
+    };
+    let params: Vec<(&str, Option<String>)> = p
+        .view
+        .to_url_params()
+        .into_iter()
+        .map(|(k, v)| (k, (!v.is_empty()).then_some(v)))
+        .collect();
+    crate::url::set_params(&params);
+}
+
+/// Writes a pending filter change into the URL now: called before a navigation, so that the
+/// entry being left keeps its filter for back/forward.
+pub fn flush_url_write(state: AppState) {
+    if let Some(h) = URL_TIMER.with(|t| t.borrow_mut().take()) {
+        h.clear();
+        write_view_to_url(state);
+    }
+}
+
+/// Writes the filter of the view on screen into the URL once typing pauses.
+fn schedule_url_write(state: AppState) {
+    if let Some(h) = URL_TIMER.with(|t| t.borrow_mut().take()) {
+        h.clear();
+    }
+    let h = set_timeout_with_handle(
+        move || {
+            URL_TIMER.with(|t| t.borrow_mut().take());
+            write_view_to_url(state);
+        },
+        std::time::Duration::from_millis(URL_WRITE_DELAY_MS),
+    )
+    .ok();
+    URL_TIMER.with(|t| *t.borrow_mut() = h);
 }
 
 #[component]

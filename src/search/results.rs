@@ -16,9 +16,9 @@ use crate::state::{use_app, AppState, ByPtr, ResultView, Route};
 /// Height of a row in CSS px (kept equal to `.trace-row` in style/search.css).
 pub const ROW_PX: f64 = 60.0;
 /// Lists up to this long are drawn whole; longer ones only around what is on screen.
-const DRAW_ALL_UP_TO: usize = 200;
+const DRAW_ALL_UP_TO: usize = 100;
 /// Rows drawn above and below the screen.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 4;
 
 /// The rows that pass the filter, in order (indices into the answer's rows).
 #[derive(Clone)]
@@ -178,9 +178,9 @@ fn FilterBar(
                     }).collect_view()
                 }}
             </select>
-            <input type="text" class="narrow" data-testid="filter-min" placeholder="min, e.g. 10ms"
+            <input type="text" class="narrow" data-testid="filter-min" placeholder="min 10ms"
                 class:invalid=bad(min_text) prop:value=move || min_text.get() on:input=on_dur(min_text, true)/>
-            <input type="text" class="narrow" data-testid="filter-max" placeholder="max, e.g. 2s"
+            <input type="text" class="narrow" data-testid="filter-max" placeholder="max 2s"
                 class:invalid=bad(max_text) prop:value=move || max_text.get() on:input=on_dur(max_text, false)/>
             <label class="check">
                 <input type="checkbox" data-testid="filter-errors"
@@ -250,10 +250,13 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
     // A new filter starts at the top.
     Effect::new(move |_| {
         shown.track();
-        if let Some(el) = list_ref.get_untracked() {
-            el.set_scroll_top(0);
+        // Only when scrolled: touching scrollTop can force a layout mid-update.
+        if scroll_top.get_untracked() > 0.0 {
+            if let Some(el) = list_ref.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
         }
-        scroll_top.set(0.0);
     });
     let count = move || shown.with(|s| s.as_ref().map_or(0, |s| s.order.0.len()));
     let range = Memo::new(move |_| {
@@ -284,27 +287,39 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
         })
     });
     let now_us = js_sys::Date::now() * 1000.0;
-    let logs = move |id: &str| state.ui.with(|u| u.logs_link(id));
-    let rows_view = move || {
+    // Rows are keyed by their index in the answer: a row that stays on screen when the
+    // filter or the scroll position changes keeps its DOM (only new rows are built).
+    let visible = move || {
         let (a, b) = range.get();
-        let longest = longest.get();
         shown.with(|s| {
-            let Some(s) = s else { return Vec::new() };
-            s.order.0[a..b]
-                .iter()
-                .map(|i| {
-                    trace_row(
-                        state,
-                        &s.rows[*i as usize],
-                        longest,
-                        now_us,
-                        selected,
-                        logs(&s.rows[*i as usize].trace_id),
-                    )
-                })
-                .collect::<Vec<_>>()
+            s.as_ref()
+                .map(|s| s.order.0[a..b].to_vec())
+                .unwrap_or_default()
         })
     };
+    let row_view = move |i: u32| {
+        let r = shown.with_untracked(|s| s.as_ref().and_then(|s| s.rows.get(i as usize).cloned()));
+        r.map(|r| {
+            let logs = state.ui.with_untracked(|u| u.logs_link(&r.trace_id));
+            trace_row(state, &r, longest, now_us, selected, logs)
+        })
+    };
+    // The list's real height, once it is on the page and when the window changes.
+    let measure = move || {
+        if let Some(el) = list_ref.get_untracked() {
+            let h = f64::from(el.client_height());
+            if h > 0.0 {
+                let _ = height.try_set(h);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if list_ref.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     let on_scroll = move |_| {
         if let Some(el) = list_ref.get_untracked() {
             scroll_top.set(f64::from(el.scroll_top()));
@@ -329,7 +344,7 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
                         data-first=move || range.get().0
                         style=move || format!("height: {}px", count() as f64 * ROW_PX)>
                         <li class="spacer" aria-hidden="true" style=move || format!("height: {}px", range.get().0 as f64 * ROW_PX)></li>
-                        {rows_view}
+                        <For each=visible key=|i| *i children=row_view/>
                     </ol>
                 }.into_any()
             }}
@@ -365,7 +380,7 @@ pub fn absolute(start_us: i64) -> String {
 fn trace_row(
     state: AppState,
     r: &TraceInfo,
-    longest: i64,
+    longest: Memo<i64>,
     now_us: f64,
     selected: RwSignal<Vec<String>>,
     logs: Option<String>,
@@ -383,10 +398,13 @@ fn trace_row(
             }
         }
     };
-    let width = format!(
-        "width: {:.1}%",
-        r.duration_us as f64 / longest as f64 * 100.0
-    );
+    let duration = r.duration_us;
+    let width = move || {
+        format!(
+            "width: {:.1}%",
+            duration as f64 / longest.get() as f64 * 100.0
+        )
+    };
     let root = format!(
         "{}: {}",
         if r.root_service.is_empty() {

@@ -22,6 +22,7 @@ pub fn tabs_in_url() -> Option<Vec<String>> {
 }
 
 fn go_tab(state: AppState, id: &str, ids: &[String]) {
+    crate::search::flush_url_write(state);
     crate::url::navigate(&[("trace", id.to_string()), ("tabs", ids.join(","))]);
     state.route.set(Route::Trace(id.to_string()));
 }

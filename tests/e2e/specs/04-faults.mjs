@@ -74,7 +74,10 @@ export default [
     allowErrors: [CHROMIUM_FETCH_ERRORS.status(500)],
     async run(t) {
       const api = await t.shared.api();
-      const check = (m, when) => assert.match(m, /500/, `${when}: error names HTTP 500: ${m}`);
+      const check = (m, when) => {
+        assert.match(m, /HTTP 500/, `${when}: error names HTTP 500: ${m}`);
+        assert.match(m, /injected fault: status 500/, `${when}: error quotes the body the server sent: ${m}`);
+      };
       check(await openWithFaultBase(t, api, 'status=500'), '?api= fault base');
       await dismissError(t.page);
       await t.page.locator(sel('search-form')).waitFor({ state: 'visible' });

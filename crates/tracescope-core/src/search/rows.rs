@@ -105,6 +105,9 @@ pub struct ResultIndex {
     /// Row r's services are `row_services[starts[r]..starts[r + 1]]` (ids into `services`).
     row_services: Vec<u32>,
     starts: Vec<u32>,
+    /// Every row in each of the six orders (by `SortOrder::ALL` position), sorted once per
+    /// answer: a keystroke then filters in order, with no sort.
+    orders: Vec<Vec<u32>>,
 }
 
 impl ResultIndex {
@@ -135,11 +138,20 @@ impl ResultIndex {
             text.push(t);
         }
         starts.push(row_services.len() as u32);
+        let orders = SortOrder::ALL
+            .iter()
+            .map(|o| {
+                let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
+                sort(rows, &mut idx, *o);
+                idx
+            })
+            .collect();
         ResultIndex {
             text,
             services,
             row_services,
             starts,
+            orders,
         }
     }
 
@@ -171,8 +183,11 @@ impl ResultIndex {
                     .map_or(u32::MAX, |i| i as u32),
             )
         };
+        let order_pos = SortOrder::ALL.iter().position(|o| *o == order).unwrap_or(0);
         let mut out: Vec<u32> = Vec::with_capacity(rows.len());
-        for (i, r) in rows.iter().enumerate() {
+        for &ri in &self.orders[order_pos] {
+            let i = ri as usize;
+            let r = &rows[i];
             if filter.errors_only && r.error_count == 0 {
                 continue;
             }
@@ -194,9 +209,8 @@ impl ResultIndex {
             if !words.iter().all(|w| self.text[i].contains(w.as_str())) {
                 continue;
             }
-            out.push(i as u32);
+            out.push(ri);
         }
-        sort(rows, &mut out, order);
         out
     }
 }
