@@ -39,6 +39,8 @@ pub fn App() -> impl IntoView {
     let dragging = RwSignal::new(false);
     // Pages are rebuilt only when the kind of page changes, not on every route change.
     let on_search_page = Memo::new(move |_| matches!(state.route.get(), Route::Search(_)));
+    let on_dependency_page =
+        Memo::new(move |_| matches!(state.route.get(), Route::Dependencies(_)));
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
@@ -81,6 +83,16 @@ pub fn App() -> impl IntoView {
                     ev.prevent_default();
                     state.go(Route::Search(Default::default()));
                 }>"tracescope"</a>
+                <nav class="pages">
+                    <a href="?" data-testid="nav-search" class:current=on_search_page on:click=move |ev| {
+                        ev.prevent_default();
+                        state.go(Route::Search(Default::default()));
+                    }>"Search"</a>
+                    <a href="?view=dependencies" data-testid="nav-dependencies" class:current=on_dependency_page on:click=move |ev| {
+                        ev.prevent_default();
+                        state.go(Route::Dependencies(Default::default()));
+                    }>"Dependencies"</a>
+                </nav>
                 <span class="api" data-testid="api-label" title="Zipkin API in use">{api_label}</span>
                 <button class="theme" data-testid="theme-toggle" title="Light or dark theme"
                     on:click=move |_| state.dark.update(|d| *d = !*d)>
@@ -99,7 +111,9 @@ pub fn App() -> impl IntoView {
             <ErrorPanel/>
             <crate::progress::LoadProgress/>
             <main>
-                {move || if on_search_page.get() {
+                {move || if on_dependency_page.get() {
+                    view! { <crate::dependencies::DependenciesView/> }.into_any()
+                } else if on_search_page.get() {
                     view! { <SearchView/> }.into_any()
                 } else {
                     view! { <TraceView/> }.into_any()

@@ -84,3 +84,64 @@ pub async fn resolve() -> (Api, Option<AppError>) {
         Err(e) => (make(String::new(), Source::SameOrigin), Some(e)),
     }
 }
+
+// The dependency page's edge colours: `dependency.lowErrorRate` / `highErrorRate` from the
+// server's Zipkin Lens `config.json` (`…/zipkin/config.json`), overridden by the
+// deployment's own `config.json`; Zipkin's defaults (0.5 / 0.75) otherwise. Read once per
+// page load.
+
+#[derive(Deserialize, Default)]
+struct LensConfig {
+    #[serde(default)]
+    dependency: Option<LensDependency>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct LensDependency {
+    low_error_rate: Option<f64>,
+    high_error_rate: Option<f64>,
+}
+
+thread_local! {
+    static ERROR_RATES: std::cell::RefCell<Option<tracescope_core::layout::dependency::ErrorRates>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The error rates in effect; starts at the defaults and updates once both files are read.
+/// A missing or broken file only means the defaults (the page works without them).
+pub fn dependency_error_rates(
+    state: crate::state::AppState,
+) -> leptos::prelude::Signal<tracescope_core::layout::dependency::ErrorRates> {
+    use leptos::prelude::*;
+    use tracescope_core::layout::dependency::ErrorRates;
+    let rates = RwSignal::new(ERROR_RATES.with(|r| *r.borrow()).unwrap_or_default());
+    if ERROR_RATES.with(|r| r.borrow().is_none()) {
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let Some(api) = state.api.get() else {
+                return false;
+            };
+            let server = api.root.trim_end_matches('/').trim_end_matches("/api/v2");
+            let lens_url = format!("{server}/zipkin/config.json");
+            leptos::task::spawn_local(async move {
+                let mut r = ErrorRates::default();
+                for url in [lens_url, config_url()] {
+                    if let Ok(LensConfig {
+                        dependency: Some(d),
+                    }) = fetch::get_json::<LensConfig>(&url).await
+                    {
+                        r.low = d.low_error_rate.filter(|v| v.is_finite()).unwrap_or(r.low);
+                        r.high = d.high_error_rate.filter(|v| v.is_finite()).unwrap_or(r.high);
+                    }
+                }
+                ERROR_RATES.with(|c| *c.borrow_mut() = Some(r));
+                let _ = rates.try_set(r);
+            });
+            true
+        });
+    }
+    rates.into()
+}

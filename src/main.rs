@@ -5,11 +5,13 @@
 mod app;
 mod canvas;
 mod config;
+mod dependencies;
 mod detail;
 mod engine_client;
 mod error;
 mod fetch;
 mod files;
+mod graph_canvas;
 mod progress;
 mod search;
 mod state;

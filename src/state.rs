@@ -17,6 +17,8 @@ pub enum Route {
     Trace(String),
     /// A trace opened from a file; the bytes are not in the URL.
     File,
+    /// The service dependency graph (`?view=dependencies`).
+    Dependencies(crate::dependencies::DependencyParams),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +57,9 @@ impl Route {
         }
         if get("view").as_deref() == Some("file") {
             return Route::File;
+        }
+        if get("view").as_deref() == Some("dependencies") {
+            return Route::Dependencies(crate::dependencies::DependencyParams::from_pairs(&get));
         }
         let d = SearchParams::default();
         Route::Search(SearchParams {
@@ -132,6 +137,7 @@ impl AppState {
             Route::Search(p) => crate::url::navigate(&p.to_url_params()),
             Route::Trace(id) => crate::url::navigate(&[("trace", id.clone())]),
             Route::File => crate::url::navigate(&[("view", "file".into())]),
+            Route::Dependencies(p) => crate::url::navigate(&p.to_url_params()),
         }
         self.route.set(route);
     }
