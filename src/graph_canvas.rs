@@ -125,6 +125,49 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Most nodes on screen for which `data-nodes` is written.
+const NODE_HOOK_MAX: usize = 60;
+
+/// Test hook: `data-nodes` on the graph element lists the nodes on screen as JSON
+/// `[[name, x, y, width, height, column], …]` (centre and size in CSS pixels of the canvas),
+/// when there are at most [`NODE_HOOK_MAX`]; empty otherwise, so a big graph costs nothing.
+fn write_node_hook(
+    wrap: &NodeRef<leptos::html::Div>,
+    scene: &DependencyScene,
+    g: &DependencyGraph,
+    cam: &Camera,
+    w: f32,
+    h: f32,
+) {
+    let Some(el) = wrap.get_untracked() else {
+        return;
+    };
+    let l = &scene.layout;
+    let mut out = Vec::new();
+    for v in 0..scene.node_count() {
+        let c = cam.screen([l.x[v], l.y[v]]);
+        if c[0] < 0.0 || c[1] < 0.0 || c[0] > w || c[1] > h {
+            continue;
+        }
+        if out.len() == NODE_HOOK_MAX {
+            out.clear();
+            break;
+        }
+        out.push(serde_json::json!([
+            g.services[scene.nodes[v] as usize],
+            c[0].round(),
+            c[1].round(),
+            (l.w[v] * cam.scale).round(),
+            (l.h[v] * cam.scale).round(),
+            l.layer[v]
+        ]));
+    }
+    let text = serde_json::Value::Array(out).to_string();
+    if el.get_attribute("data-nodes").as_deref() != Some(text.as_str()) {
+        let _ = el.set_attribute("data-nodes", &text);
+    }
+}
+
 /// Appends a draw's duration to `globalThis.__tracescopeDepsDraws` when a benchmark has
 /// put an array there (nothing otherwise).
 fn record_draw(ms: f64) {
@@ -166,15 +209,15 @@ pub fn GraphCanvas(
 
     // Draws now (from the rAF callback). Reads signals untracked: drawing is not reactive.
     let draw = move || {
+        let f = frame.get_value();
+        let mut f = f.borrow_mut();
+        f.pending = false;
         let Some(canvas) = canvas_ref.get_untracked() else {
             return;
         };
         let Some(Some(d)) = data.try_get_untracked() else {
             return;
         };
-        let f = frame.get_value();
-        let mut f = f.borrow_mut();
-        f.pending = false;
         if let Some(el) = wrap_ref.get_untracked() {
             let size = (el.client_width() as f32, el.client_height() as f32);
             if size != f.size {
@@ -239,6 +282,7 @@ pub fn GraphCanvas(
         );
         ctx.set_global_alpha(1.0);
         record_draw(now_ms() - start);
+        write_node_hook(&wrap_ref, scene, &d.graph.0, &f.cam, w, h);
     };
     let draw = StoredValue::new_local(Rc::new(draw) as Rc<dyn Fn()>);
     let schedule = move || {
