@@ -134,7 +134,10 @@ pub fn dependency_error_rates(
                     }) = fetch::get_json::<LensConfig>(&url).await
                     {
                         r.low = d.low_error_rate.filter(|v| v.is_finite()).unwrap_or(r.low);
-                        r.high = d.high_error_rate.filter(|v| v.is_finite()).unwrap_or(r.high);
+                        r.high = d
+                            .high_error_rate
+                            .filter(|v| v.is_finite())
+                            .unwrap_or(r.high);
                     }
                 }
                 ERROR_RATES.with(|c| *c.borrow_mut() = Some(r));

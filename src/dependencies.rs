@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tracescope_core::derive::dependency_graph::{parse_links, DependencyGraph};
 use tracescope_core::derive::dependencies::merge_links;
+use tracescope_core::derive::dependency_graph::{parse_links, DependencyGraph};
 use tracescope_core::derive::DependencyLink;
 use tracescope_core::engine::TraceInfo;
 use tracescope_core::layout::dependency::{
@@ -80,10 +80,16 @@ impl DependencyParams {
                 "source",
                 non_default(self.source == LinkSource::Search, "search".into()),
             ),
-            ("endTs", self.end_ms.map(|e| e.to_string()).unwrap_or_default()),
+            (
+                "endTs",
+                self.end_ms.map(|e| e.to_string()).unwrap_or_default(),
+            ),
             ("lookback", self.lookback_ms.to_string()),
             ("service", self.selected.clone().unwrap_or_default()),
-            ("hops", non_default(self.hops != d.hops, self.hops.to_string())),
+            (
+                "hops",
+                non_default(self.hops != d.hops, self.hops.to_string()),
+            ),
             ("filter", self.filter.clone()),
             (
                 "minCalls",
@@ -211,7 +217,12 @@ pub fn DependenciesView() -> impl IntoView {
         if p.source == LinkSource::Search {
             let links: Vec<DependencyLink> = state.results.with(|r| {
                 r.as_ref()
-                    .map(|r| r.rows.iter().flat_map(|t| t.links.iter().cloned()).collect())
+                    .map(|r| {
+                        r.rows
+                            .iter()
+                            .flat_map(|t| t.links.iter().cloned())
+                            .collect()
+                    })
                     .unwrap_or_default()
             });
             let graph = DependencyGraph::from_links(&merge_links(links));
@@ -311,7 +322,11 @@ pub fn DependenciesView() -> impl IntoView {
             })
         })
     };
-    let search_count = move || state.results.with(|r| r.as_ref().map_or(0, |r| r.rows.len()));
+    let search_count = move || {
+        state
+            .results
+            .with(|r| r.as_ref().map_or(0, |r| r.rows.len()))
+    };
 
     view! {
         <section

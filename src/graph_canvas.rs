@@ -172,7 +172,8 @@ fn write_node_hook(
 /// put an array there (nothing otherwise).
 fn record_draw(ms: f64) {
     let global = js_sys::global();
-    let Ok(list) = js_sys::Reflect::get(&global, &JsValue::from_str("__tracescopeDepsDraws")) else {
+    let Ok(list) = js_sys::Reflect::get(&global, &JsValue::from_str("__tracescopeDepsDraws"))
+    else {
         return;
     };
     if let Some(list) = list.dyn_ref::<js_sys::Array>() {
