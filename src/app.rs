@@ -38,6 +38,8 @@ pub fn App() -> impl IntoView {
     let dragging = RwSignal::new(false);
     // Pages are rebuilt only when the kind of page changes, not on every route change.
     let on_search_page = Memo::new(move |_| matches!(state.route.get(), Route::Search(_)));
+    let on_dependency_page =
+        Memo::new(move |_| matches!(state.route.get(), Route::Dependencies(_)));
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
@@ -86,7 +88,17 @@ pub fn App() -> impl IntoView {
                         state.go(Route::Search(Default::default()));
                     }
                 }>"tracescope"</a>
-                <span class="api" data-testid="api-label" title=tr(Msg::ApiTitle)>{api_label}</span>
+                <nav class="pages">
+                    <a href="?" data-testid="nav-search" class:hidden=search_hidden class:current=on_search_page on:click=move |ev| {
+                        ev.prevent_default();
+                        state.go(Route::Search(Default::default()));
+                    }>{tr(Msg::NavSearch)}</a>
+                    <a href="?view=dependencies" data-testid="nav-dependencies" class:current=on_dependency_page on:click=move |ev| {
+                        ev.prevent_default();
+                        state.go(Route::Dependencies(Default::default()));
+                    }>{tr(Msg::NavDependencies)}</a>
+                </nav>
+                                <span class="api" data-testid="api-label" title=tr(Msg::ApiTitle)>{api_label}</span>
                 <crate::search::settings::SettingsButton/>
                 <crate::i18n::LanguageSelect/>
                 <button class="theme" data-testid="theme-toggle" title=tr(Msg::ThemeTitle)
@@ -108,6 +120,8 @@ pub fn App() -> impl IntoView {
             <main>
                 {move || if on_search_page.get() && search_hidden() {
                     view! { <p class="empty" data-testid="no-trace">{tr(Msg::NoTrace)}</p> }.into_any()
+                } else if on_dependency_page.get() {
+                    view! { <crate::dependencies::DependenciesView/> }.into_any()
                 } else if on_search_page.get() {
                     view! { <SearchView/> }.into_any()
                 } else {

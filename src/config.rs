@@ -217,3 +217,16 @@ pub async fn apply(state: crate::state::AppState, api: Api, local: UiConfig) {
         state.api.set(Some(api));
     }
 }
+
+/// The dependency page's edge colours: `dependency.lowErrorRate` / `highErrorRate` of the UI
+/// configuration in effect (the server's Zipkin Lens `config.json` under the deployment's);
+/// Zipkin's defaults (0.5 / 0.75) otherwise.
+pub fn dependency_error_rates(
+    state: crate::state::AppState,
+) -> leptos::prelude::Signal<tracescope_core::layout::dependency::ErrorRates> {
+    use leptos::prelude::*;
+    Signal::derive(move || {
+        let (low, high) = state.ui.with(|u| u.error_rates());
+        tracescope_core::layout::dependency::ErrorRates { low, high }
+    })
+}

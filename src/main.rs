@@ -5,6 +5,7 @@
 mod app;
 mod canvas;
 mod config;
+mod dependencies;
 mod detail;
 mod embed;
 mod engine_client;
@@ -12,6 +13,7 @@ mod error;
 mod export;
 mod fetch;
 mod files;
+mod graph_canvas;
 mod i18n;
 mod progress;
 mod search;

@@ -21,6 +21,8 @@ pub enum Route {
     Trace(String),
     /// A trace opened from a file; the bytes are not in the URL.
     File,
+    /// The service dependency graph (`?view=dependencies`).
+    Dependencies(crate::dependencies::DependencyParams),
 }
 
 /// The search page's URL state: the query sent to the API, and the in-browser view of its
@@ -202,6 +204,9 @@ impl Route {
         if get("view").as_deref() == Some("file") {
             return Route::File;
         }
+        if get("view").as_deref() == Some("dependencies") {
+            return Route::Dependencies(crate::dependencies::DependencyParams::from_pairs(&get));
+        }
         Route::Search(SearchParams::from_pairs(&get))
     }
 }
@@ -317,6 +322,7 @@ impl AppState {
             Route::Search(p) => crate::url::navigate(&p.to_url_params()),
             Route::Trace(id) => crate::url::navigate(&[("trace", id.clone())]),
             Route::File => crate::url::navigate(&[("view", "file".into())]),
+            Route::Dependencies(p) => crate::url::navigate(&p.to_url_params()),
         }
         self.route.set(route);
     }

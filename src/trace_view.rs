@@ -123,6 +123,8 @@ pub fn TraceView() -> impl IntoView {
         });
     });
 
+    // The services tab (`?tab=services`) instead of the waterfall.
+    let services_tab = RwSignal::new(crate::url::param("tab").as_deref() == Some("services"));
     view! {
         <div class="trace-page">
             {move || match current.get() {
@@ -140,9 +142,15 @@ pub fn TraceView() -> impl IntoView {
                     let t = info.traces[index].clone();
                     let count = info.traces.len();
                     let format = info.format.clone();
+                    let t2 = t.clone();
                     view! {
                         <TraceHeader t=t.clone() index=index count=count format=format/>
+                        <crate::dependencies::TraceTabs services=services_tab/>
+                        {move || services_tab.get().then(|| view! { <crate::dependencies::TraceServices info=t2.clone()/> })}
                         {move || {
+                            if services_tab.get() {
+                                return None;
+                            }
                             let client = state.loaded.with(|l| l.as_ref().map(|l| l.client.clone()))?;
                             let (i, ByPtr(m)) = model.get().filter(|(i, _)| *i == index)?;
                             Some(view! { <Waterfall model=m client=client trace=i info=t.clone() skew=skew/> })

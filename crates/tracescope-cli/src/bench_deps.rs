@@ -1,7 +1,8 @@
 //! `tracescope bench-deps`: the dependency graph view on synthetic service graphs
 //! (`synthetic_links`), natively, as a markdown table: building the graph from links, the
 //! layered layout (the whole scene: filter, sizes, layout), and the core's share of a frame
-//! at fit-to-screen (painting into a painter that draws nothing).
+//! at fit-to-screen (painting into a painter that draws nothing). `--emit SxE` prints the
+//! links of one size instead, as a `/dependencies` answer.
 
 use std::time::Instant;
 
@@ -76,6 +77,14 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         };
         match arg.as_str() {
             "--sizes" => sizes = parse_sizes(value()?).map_err(Failure::Usage)?,
+            // The benchmark's input as a `/dependencies` answer, for the browser benchmark.
+            "--emit" => {
+                let size = parse_sizes(value()?).map_err(Failure::Usage)?;
+                let (services, edges) = size[0];
+                let links = synthetic_links(services, edges, 1);
+                let json = serde_json::to_vec(&links).map_err(|e| Failure::Input(e.to_string()))?;
+                return write_stdout(&json);
+            }
             "--runs" => {
                 let v = value()?;
                 runs = v

@@ -27,7 +27,7 @@ static ALLOC: CountingAlloc = CountingAlloc;
 const USAGE: &str = "usage: tracescope inspect FILE
        tracescope convert FILE --to zipkin-v2|otlp [-o OUT]
        tracescope bench [--sizes 10000,100000,1000000] [--runs N]
-       tracescope bench-deps [--sizes 100x500,1000x5000] [--runs N]
+       tracescope bench-deps [--sizes 100x500,1000x5000] [--runs N] | --emit 1000x5000
 FILE may be - for standard input.";
 
 /// Why a command failed: the user's invocation, or the input / output.

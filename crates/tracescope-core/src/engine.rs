@@ -27,6 +27,10 @@ pub struct TraceInfo {
     pub services: Vec<(String, usize)>,
     /// `kind: detail` lines, for the warnings list.
     pub warnings: Vec<String>,
+    /// The trace's service dependency links (Zipkin's linker): the trace view's services
+    /// tab draws them, and the dependency page sums them over search results.
+    #[serde(default)]
+    pub links: Vec<crate::derive::DependencyLink>,
 }
 
 /// What [`Engine::export`] can write.
@@ -423,6 +427,7 @@ fn trace_info(d: &Derived) -> TraceInfo {
             .iter()
             .map(|w| format!("{}: {}", w.kind.key(), w.detail))
             .collect(),
+        links: crate::derive::dependency_links([d]),
     }
 }
 

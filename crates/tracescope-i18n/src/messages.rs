@@ -52,6 +52,8 @@ messages! {
     ApiResolving { en: "resolving…", zh: "正在解析…" }
     Dismiss { en: "Dismiss", zh: "关闭" }
     Language { en: "Language", zh: "语言" }
+    NavSearch { en: "Search", zh: "搜索" }
+    NavDependencies { en: "Dependencies", zh: "依赖" }
     NoTrace { en: "No trace to show.", zh: "没有可显示的追踪。" }
 
     // Trace view: export menu

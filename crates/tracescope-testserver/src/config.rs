@@ -26,6 +26,8 @@ usage: tracescope-testserver [options]
                               (default environment,http.method,http.path; empty for none)
   --lowercase-names           lower-case service and span names on ingest, as Zipkin does
   --lookback-ms N             default lookback of /traces and /dependencies (default 86400000)
+  --dependencies-file PATH    answer /dependencies with this file's links (any window),
+                              instead of links computed from the stored traces
   --environment NAME          config.json environment (default empty)
   --query-limit N             config.json queryLimit (default 10)
   --ui-default-lookback-ms N  config.json defaultLookback (default 900000)
@@ -83,6 +85,8 @@ pub struct ServerConfig {
     pub autocomplete_keys: Vec<String>,
     pub lowercase_names: bool,
     pub lookback_ms: i64,
+    /// Fixed `/dependencies` answer (a JSON file), for big or real link sets.
+    pub dependencies_file: Option<PathBuf>,
     pub ui: UiConfig,
     /// SkyWalking's Zipkin query module: the API and config.json exist only under `/zipkin`.
     pub zipkin_prefix_only: bool,
@@ -106,6 +110,7 @@ impl Default for ServerConfig {
             autocomplete_keys: default_autocomplete_keys(),
             lowercase_names: false,
             lookback_ms: 86_400_000,
+            dependencies_file: None,
             ui: UiConfig::default(),
             zipkin_prefix_only: false,
         }
@@ -198,6 +203,7 @@ impl ServerConfig {
                 "--autocomplete-keys" => c.autocomplete_keys = list(&value()?),
                 "--lowercase-names" => c.lowercase_names = true,
                 "--lookback-ms" => c.lookback_ms = num(&flag, &value()?)?,
+                "--dependencies-file" => c.dependencies_file = Some(PathBuf::from(value()?)),
                 "--environment" => c.ui.environment = value()?,
                 "--query-limit" => c.ui.query_limit = num(&flag, &value()?)?,
                 "--ui-default-lookback-ms" => c.ui.default_lookback_ms = num(&flag, &value()?)?,

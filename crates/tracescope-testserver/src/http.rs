@@ -496,8 +496,17 @@ async fn dependencies(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) ->
     if lookback <= 0 {
         return Err(ApiError::bad_request("lookback <= 0"));
     }
-    let links = st.read().dependencies(end_ts, lookback);
-    let body = serde_json::to_vec(&links).unwrap_or_else(|_| b"[]".to_vec());
+    let body = if let Some(file) = &st.cfg.dependencies_file {
+        tokio::fs::read(file).await.map_err(|e| {
+            ApiError(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("--dependencies-file {}: {e}", file.display()),
+            )
+        })?
+    } else {
+        let links = st.read().dependencies(end_ts, lookback);
+        serde_json::to_vec(&links).unwrap_or_else(|_| b"[]".to_vec())
+    };
     Ok(json_bytes(Bytes::from(body)))
 }
 

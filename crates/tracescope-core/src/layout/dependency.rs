@@ -109,7 +109,7 @@ pub fn dependency_scene(g: &DependencyGraph, req: &DependencyRequest) -> Depende
         .collect();
     let traffic_label: Vec<String> = traffic
         .iter()
-        .map(|&t| format!("{} calls", short_count(t)))
+        .map(|&t| format!("{} call{}", short_count(t), if t == 1 { "" } else { "s" }))
         .collect();
     let sizes: Vec<[f32; 2]> = (0..nodes.len())
         .map(|i| {

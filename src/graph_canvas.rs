@@ -1,0 +1,508 @@
+//! The dependency graph on a canvas: the core's [`GraphPainter`] on a 2D context, and the
+//! interactive component shared by the dependency page and the trace view's services tab.
+//!
+//! Per-frame state (camera, hover, drag) lives outside signals; every change marks the
+//! canvas dirty and one `requestAnimationFrame` callback draws. Pan and zoom never touch
+//! the DOM except the tooltip. Each draw is timed for the browser benchmark (see
+//! [`record_draw`]): the real cost of a frame, not the frame interval.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use tracescope_core::derive::dependency_graph::DependencyGraph;
+use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter};
+use tracescope_core::layout::color::{css, Theme};
+use tracescope_core::layout::dependency::{
+    edge_at, edge_tooltip, node_at, node_tooltip, Camera, DependencyScene, ErrorRates,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::state::{use_app, ByPtr};
+
+const FONT_FAMILY: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+struct Painter2d<'a> {
+    ctx: &'a CanvasRenderingContext2d,
+    font: Option<(u32, bool)>,
+}
+
+impl GraphPainter for Painter2d<'_> {
+    fn clear(&mut self, width: f32, height: f32, color: u32) {
+        self.ctx.set_global_alpha(1.0);
+        self.ctx.set_fill_style_str(&css(color));
+        self.ctx
+            .fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
+    }
+    fn begin_path(&mut self) {
+        self.ctx.begin_path();
+    }
+    fn move_to(&mut self, p: [f32; 2]) {
+        self.ctx.move_to(f64::from(p[0]), f64::from(p[1]));
+    }
+    fn line_to(&mut self, p: [f32; 2]) {
+        self.ctx.line_to(f64::from(p[0]), f64::from(p[1]));
+    }
+    fn curve_to(&mut self, c1: [f32; 2], c2: [f32; 2], p: [f32; 2]) {
+        self.ctx.bezier_curve_to(
+            f64::from(c1[0]),
+            f64::from(c1[1]),
+            f64::from(c2[0]),
+            f64::from(c2[1]),
+            f64::from(p[0]),
+            f64::from(p[1]),
+        );
+    }
+    fn round_rect(&mut self, x: f32, y: f32, w: f32, h: f32, r: f32) {
+        let (x, y, w, h, r) = (
+            f64::from(x),
+            f64::from(y),
+            f64::from(w),
+            f64::from(h),
+            f64::from(r.min(w / 2.0).min(h / 2.0).max(0.0)),
+        );
+        let c = self.ctx;
+        c.move_to(x + r, y);
+        let _ = c.arc_to(x + w, y, x + w, y + h, r);
+        let _ = c.arc_to(x + w, y + h, x, y + h, r);
+        let _ = c.arc_to(x, y + h, x, y, r);
+        let _ = c.arc_to(x, y, x + w, y, r);
+        c.close_path();
+    }
+    fn stroke(&mut self, color: u32, width: f32, alpha: f32) {
+        self.ctx.set_global_alpha(f64::from(alpha));
+        self.ctx.set_stroke_style_str(&css(color));
+        self.ctx.set_line_width(f64::from(width));
+        self.ctx.stroke();
+    }
+    fn fill(&mut self, color: u32, alpha: f32) {
+        self.ctx.set_global_alpha(f64::from(alpha));
+        self.ctx.set_fill_style_str(&css(color));
+        self.ctx.fill();
+    }
+    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, color: u32, alpha: f32) {
+        let px = size.round().max(1.0) as u32;
+        if self.font != Some((px, bold)) {
+            let weight = if bold { "600 " } else { "" };
+            self.ctx.set_font(&format!("{weight}{px}px {FONT_FAMILY}"));
+            self.font = Some((px, bold));
+        }
+        self.ctx.set_global_alpha(f64::from(alpha));
+        self.ctx.set_fill_style_str(&css(color));
+        let _ = self.ctx.fill_text(text, f64::from(x), f64::from(y));
+    }
+}
+
+/// What the canvas shows; the page computes the scene (a layout) only when its request
+/// changes.
+#[derive(Clone, PartialEq)]
+pub struct GraphData {
+    pub graph: ByPtr<DependencyGraph>,
+    pub scene: ByPtr<DependencyScene>,
+}
+
+/// Per-frame state, outside the reactive graph.
+struct Frame {
+    cam: Camera,
+    /// The camera was set by the user (pan/zoom), so a resize does not refit.
+    moved: bool,
+    size: (f32, f32),
+    hovered_node: Option<usize>,
+    hovered_edge: Option<usize>,
+    drag: Option<(f32, f32, f32, f32)>,
+    dragged: bool,
+    pending: bool,
+    /// The scene the camera was fitted to.
+    fitted: Option<usize>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Most nodes on screen for which `data-nodes` is written.
+const NODE_HOOK_MAX: usize = 60;
+
+/// Test hook: `data-nodes` on the graph element lists the nodes on screen as JSON
+/// `[[name, x, y, width, height, column], …]` (centre and size in CSS pixels of the canvas),
+/// when there are at most [`NODE_HOOK_MAX`]; empty otherwise, so a big graph costs nothing.
+fn write_node_hook(
+    wrap: &NodeRef<leptos::html::Div>,
+    scene: &DependencyScene,
+    g: &DependencyGraph,
+    cam: &Camera,
+    w: f32,
+    h: f32,
+) {
+    let Some(el) = wrap.get_untracked() else {
+        return;
+    };
+    let l = &scene.layout;
+    let mut out = Vec::new();
+    for v in 0..scene.node_count() {
+        let c = cam.screen([l.x[v], l.y[v]]);
+        if c[0] < 0.0 || c[1] < 0.0 || c[0] > w || c[1] > h {
+            continue;
+        }
+        if out.len() == NODE_HOOK_MAX {
+            out.clear();
+            break;
+        }
+        out.push(serde_json::json!([
+            g.services[scene.nodes[v] as usize],
+            c[0].round(),
+            c[1].round(),
+            (l.w[v] * cam.scale).round(),
+            (l.h[v] * cam.scale).round(),
+            l.layer[v]
+        ]));
+    }
+    let text = serde_json::Value::Array(out).to_string();
+    if el.get_attribute("data-nodes").as_deref() != Some(text.as_str()) {
+        let _ = el.set_attribute("data-nodes", &text);
+    }
+}
+
+/// Appends a draw's duration to `globalThis.__tracescopeDepsDraws` when a benchmark has
+/// put an array there (nothing otherwise).
+fn record_draw(ms: f64) {
+    let global = js_sys::global();
+    let Ok(list) = js_sys::Reflect::get(&global, &JsValue::from_str("__tracescopeDepsDraws"))
+    else {
+        return;
+    };
+    if let Some(list) = list.dyn_ref::<js_sys::Array>() {
+        list.push(&JsValue::from_f64(ms));
+    }
+}
+
+/// The graph canvas with zoom (wheel, buttons), pan (drag), fit, hover tooltips, node
+/// selection (`selected` holds a service name) and edge clicks (`on_edge(parent, child)`).
+#[component]
+pub fn GraphCanvas(
+    data: Signal<Option<GraphData>>,
+    selected: RwSignal<Option<String>>,
+    hops: Signal<u32>,
+    rates: Signal<ErrorRates>,
+    on_edge: Callback<(String, String)>,
+) -> impl IntoView {
+    let state = use_app();
+    let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
+    let wrap_ref = NodeRef::<leptos::html::Div>::new();
+    let frame = StoredValue::new_local(Rc::new(RefCell::new(Frame {
+        cam: Camera::default(),
+        moved: false,
+        size: (0.0, 0.0),
+        hovered_node: None,
+        hovered_edge: None,
+        drag: None,
+        dragged: false,
+        pending: false,
+        fitted: None,
+    })));
+    let tooltip = RwSignal::new(None::<(f32, f32, String)>);
+    let hover_cursor = RwSignal::new(false);
+
+    // Draws now (from the rAF callback). Reads signals untracked: drawing is not reactive.
+    let draw = move || {
+        let f = frame.get_value();
+        let mut f = f.borrow_mut();
+        f.pending = false;
+        let Some(canvas) = canvas_ref.get_untracked() else {
+            return;
+        };
+        let Some(Some(d)) = data.try_get_untracked() else {
+            return;
+        };
+        if let Some(el) = wrap_ref.get_untracked() {
+            let size = (el.client_width() as f32, el.client_height() as f32);
+            if size != f.size {
+                f.size = size;
+                if !f.moved {
+                    f.fitted = None;
+                }
+            }
+        }
+        let (w, h) = f.size;
+        if w <= 0.0 || h <= 0.0 {
+            return;
+        }
+        let scene = &d.scene.0;
+        let key = Arc::as_ptr(&d.scene.0) as usize;
+        if f.fitted != Some(key) {
+            f.cam = Camera::fit(scene, w, h);
+            f.fitted = Some(key);
+            f.moved = false;
+            f.hovered_node = None;
+            f.hovered_edge = None;
+        }
+        let start = now_ms();
+        let canvas: &HtmlCanvasElement = &canvas;
+        let Some(ctx) = crate::canvas::prepare(canvas, w, h) else {
+            return;
+        };
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        ctx.set_line_cap("round");
+        let theme = if state.dark.get_untracked() {
+            Theme::DARK
+        } else {
+            Theme::LIGHT
+        };
+        let sel = selected
+            .try_get_untracked()
+            .flatten()
+            .and_then(|s| d.graph.0.service(&s))
+            .and_then(|s| scene.node_of(s));
+        let lit = sel.map(|v| scene.neighbourhood(v, hops.try_get_untracked().unwrap_or(1)));
+        let marks = GraphMarks {
+            selected: sel,
+            hovered_node: f.hovered_node,
+            hovered_edge: f.hovered_edge,
+            lit: lit.as_ref().map(|(n, e)| (n.as_slice(), e.as_slice())),
+        };
+        let mut p = Painter2d {
+            ctx: &ctx,
+            font: None,
+        };
+        paint_dependency_graph(
+            &mut p,
+            &d.graph.0,
+            scene,
+            &f.cam,
+            w,
+            h,
+            &theme,
+            rates.try_get_untracked().unwrap_or_default(),
+            marks,
+        );
+        ctx.set_global_alpha(1.0);
+        record_draw(now_ms() - start);
+        write_node_hook(&wrap_ref, scene, &d.graph.0, &f.cam, w, h);
+    };
+    let draw = StoredValue::new_local(Rc::new(draw) as Rc<dyn Fn()>);
+    let schedule = move || {
+        let f = frame.get_value();
+        if f.borrow().pending {
+            return;
+        }
+        f.borrow_mut().pending = true;
+        let d = draw.get_value();
+        let cb = Closure::once_into_js(move || d());
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(cb.unchecked_ref());
+        }
+    };
+
+    // Redraw when the data, selection, hops, rates or theme change.
+    Effect::new(move |_| {
+        data.track();
+        selected.track();
+        hops.track();
+        rates.track();
+        state.dark.track();
+        schedule();
+    });
+
+    // Follow the window's size (the draw measures the element).
+    let resize = window_event_listener(leptos::ev::resize, move |_| schedule());
+    on_cleanup(move || resize.remove());
+
+    let local = move |ev: &web_sys::MouseEvent| -> (f32, f32) {
+        let Some(c) = canvas_ref.get_untracked() else {
+            return (0.0, 0.0);
+        };
+        let r = c.get_bounding_client_rect();
+        (
+            (f64::from(ev.client_x()) - r.left()) as f32,
+            (f64::from(ev.client_y()) - r.top()) as f32,
+        )
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        let (x, y) = local(&ev);
+        let f = frame.get_value();
+        {
+            let mut f = f.borrow_mut();
+            if ev.ctrl_key() || ev.delta_mode() != 0 || ev.delta_x() == 0.0 {
+                let factor = (-ev.delta_y() as f32 * 0.0015).exp();
+                f.cam.zoom_at(x, y, factor);
+            } else {
+                // Two-finger scroll on a touchpad pans.
+                f.cam.pan(-ev.delta_x() as f32, -ev.delta_y() as f32);
+            }
+            f.moved = true;
+        }
+        tooltip.set(None);
+        schedule();
+    };
+    let on_down = move |ev: web_sys::MouseEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let (x, y) = local(&ev);
+        let f = frame.get_value();
+        let mut f = f.borrow_mut();
+        f.drag = Some((x, y, f.cam.x, f.cam.y));
+        f.dragged = false;
+    };
+    let on_move = move |ev: web_sys::MouseEvent| {
+        let (x, y) = local(&ev);
+        let Some(Some(d)) = data.try_get_untracked() else {
+            return;
+        };
+        let f = frame.get_value();
+        let mut f = f.borrow_mut();
+        if let Some((x0, y0, cx, cy)) = f.drag {
+            if (x - x0).abs() + (y - y0).abs() > 3.0 {
+                f.dragged = true;
+            }
+            if f.dragged {
+                f.cam.x = cx + x - x0;
+                f.cam.y = cy + y - y0;
+                f.moved = true;
+                drop(f);
+                tooltip.set(None);
+                schedule();
+                return;
+            }
+        }
+        let scene = &d.scene.0;
+        let node = node_at(scene, &f.cam, x, y);
+        let edge = if node.is_none() {
+            edge_at(scene, &f.cam, x, y)
+        } else {
+            None
+        };
+        if (node, edge) != (f.hovered_node, f.hovered_edge) {
+            f.hovered_node = node;
+            f.hovered_edge = edge;
+            drop(f);
+            let text = node
+                .map(|v| node_tooltip(&d.graph.0, scene, v))
+                .or_else(|| edge.map(|e| edge_tooltip(&d.graph.0, scene, e)));
+            hover_cursor.set(text.is_some());
+            tooltip.set(text.map(|t| (x, y, t)));
+            schedule();
+        } else if let Some((_, _, t)) = tooltip.get_untracked() {
+            tooltip.set(Some((x, y, t)));
+        }
+    };
+    let on_up = move |ev: web_sys::MouseEvent| {
+        let (x, y) = local(&ev);
+        let f = frame.get_value();
+        let (was_drag, cam) = {
+            let mut f = f.borrow_mut();
+            let was = f.drag.is_some() && f.dragged;
+            f.drag = None;
+            (was, f.cam)
+        };
+        if was_drag {
+            return;
+        }
+        let Some(Some(d)) = data.try_get_untracked() else {
+            return;
+        };
+        let scene = &d.scene.0;
+        let g = &d.graph.0;
+        if let Some(v) = node_at(scene, &cam, x, y) {
+            let name = g.services[scene.nodes[v] as usize].clone();
+            let again = selected.get_untracked().as_deref() == Some(name.as_str());
+            selected.set(if again { None } else { Some(name) });
+        } else if let Some(e) = edge_at(scene, &cam, x, y) {
+            let ge = g.edges[scene.edges[e] as usize];
+            on_edge.run((
+                g.services[ge.parent as usize].clone(),
+                g.services[ge.child as usize].clone(),
+            ));
+        } else {
+            selected.set(None);
+        }
+    };
+    let on_leave = move |_| {
+        let f = frame.get_value();
+        {
+            let mut f = f.borrow_mut();
+            f.drag = None;
+            f.hovered_node = None;
+            f.hovered_edge = None;
+        }
+        tooltip.set(None);
+        schedule();
+    };
+    let zoom_by = move |factor: f32| {
+        let f = frame.get_value();
+        {
+            let mut f = f.borrow_mut();
+            let (w, h) = f.size;
+            f.cam.zoom_at(w / 2.0, h / 2.0, factor);
+            f.moved = true;
+        }
+        schedule();
+    };
+    let fit = move |_| {
+        let f = frame.get_value();
+        f.borrow_mut().fitted = None;
+        schedule();
+    };
+
+    let node_count = move || data.with(|d| d.as_ref().map_or(0, |d| d.scene.0.node_count()));
+    let edge_count = move || data.with(|d| d.as_ref().map_or(0, |d| d.scene.0.edge_count()));
+    let selected_attr = move || {
+        // Only a service that is shown counts as selected.
+        let s = selected.get()?;
+        data.with(|d| {
+            let d = d.as_ref()?;
+            let v = d.graph.0.service(&s)?;
+            d.scene.0.node_of(v).map(|_| s.clone())
+        })
+    };
+    let lit_count = move || {
+        let s = selected.get()?;
+        let h = hops.get();
+        data.with(|d| {
+            let d = d.as_ref()?;
+            let v = d.scene.0.node_of(d.graph.0.service(&s)?)?;
+            let (nodes, _) = d.scene.0.neighbourhood(v, h);
+            Some(nodes.iter().filter(|n| **n).count())
+        })
+    };
+
+    view! {
+        <div
+            class="graph-canvas"
+            class:pointing=move || hover_cursor.get()
+            node_ref=wrap_ref
+            data-testid="dependency-graph"
+            data-node-count=node_count
+            data-edge-count=edge_count
+            data-selected-service=move || selected_attr().unwrap_or_default()
+            data-hops=move || hops.get()
+            data-highlighted-count=move || lit_count().map(|c| c.to_string()).unwrap_or_default()
+        >
+            <canvas
+                node_ref=canvas_ref
+                data-testid="dependency-canvas"
+                on:wheel=on_wheel
+                on:mousedown=on_down
+                on:mousemove=on_move
+                on:mouseup=on_up
+                on:mouseleave=on_leave
+            ></canvas>
+            <div class="graph-zoom">
+                <button title="Zoom in" data-testid="graph-zoom-in" on:click=move |_| zoom_by(1.25)>"+"</button>
+                <button title="Zoom out" data-testid="graph-zoom-out" on:click=move |_| zoom_by(0.8)>"−"</button>
+                <button title="Fit to screen" data-testid="graph-fit" on:click=fit>"Fit"</button>
+            </div>
+            {move || tooltip.get().map(|(x, y, text)| {
+                let style = format!("left: {}px; top: {}px", x + 14.0, y + 14.0);
+                view! { <div class="graph-tooltip" data-testid="graph-tooltip" style=style>{text}</div> }
+            })}
+        </div>
+    }
+}
