@@ -500,8 +500,10 @@ pub fn GraphCanvas(
                 <button title="Fit to screen" data-testid="graph-fit" on:click=fit>"Fit"</button>
             </div>
             {move || tooltip.get().map(|(x, y, text)| {
-                let style = format!("left: {}px; top: {}px", x + 14.0, y + 14.0);
-                view! { <div class="graph-tooltip" data-testid="graph-tooltip" style=style>{text}</div> }
+                view! {
+                    <div class="graph-tooltip" data-testid="graph-tooltip"
+                        style:left=format!("{}px", x + 14.0) style:top=format!("{}px", y + 14.0)>{text}</div>
+                }
             })}
         </div>
     }

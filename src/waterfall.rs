@@ -1091,13 +1091,16 @@ pub fn Waterfall(
                     {move || tip.get().map(|(x, y, text)| {
                         // Keep the tooltip inside the view: left of the pointer on the right half.
                         let width = st.with_value(|s| s.vp.map_or(0.0, |v| v.width));
-                        let horizontal = if x > width / 2.0 {
-                            format!("right: {}px", width - x + 14.0)
+                        let (left, right) = if x > width / 2.0 {
+                            ("auto".to_string(), format!("{}px", width - x + 14.0))
                         } else {
-                            format!("left: {}px", x + 14.0)
+                            (format!("{}px", x + 14.0), "auto".to_string())
                         };
-                        let style = format!("{horizontal}; top: {}px", y + MINIMAP_HEIGHT + 14.0);
-                        view! { <div class="tooltip" data-testid="tooltip" style=style>{text}</div> }
+                        let top = format!("{}px", y + MINIMAP_HEIGHT + 14.0);
+                        view! {
+                            <div class="tooltip" data-testid="tooltip"
+                                style:left=left style:right=right style:top=top>{text}</div>
+                        }
                     })}
                 </div>
                 <Show when=move || help_open.get()>

@@ -342,8 +342,8 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
                 view! {
                     <ol class="trace-list" data-testid="trace-list" data-count=count
                         data-first=move || range.get().0
-                        style=move || format!("height: {}px", count() as f64 * ROW_PX)>
-                        <li class="spacer" aria-hidden="true" style=move || format!("height: {}px", range.get().0 as f64 * ROW_PX)></li>
+                        style:height=move || format!("{}px", count() as f64 * ROW_PX)>
+                        <li class="spacer" aria-hidden="true" style:height=move || format!("{}px", range.get().0 as f64 * ROW_PX)></li>
                         <For each=visible key=|i| *i children=row_view/>
                     </ol>
                 }.into_any()
@@ -399,12 +399,7 @@ fn trace_row(
         }
     };
     let duration = r.duration_us;
-    let width = move || {
-        format!(
-            "width: {:.1}%",
-            duration as f64 / longest.get() as f64 * 100.0
-        )
-    };
+    let width = move || format!("{:.1}%", duration as f64 / longest.get() as f64 * 100.0);
     let root = format!(
         "{}: {}",
         if r.root_service.is_empty() {
@@ -430,20 +425,15 @@ fn trace_row(
     let segments = by_size
         .iter()
         .map(|(s, n)| {
-            let style = format!(
-                "width: {:.2}%; background: {}",
-                *n as f64 / total as f64 * 100.0,
-                css(service_color(s))
-            );
-            view! { <span style=style></span> }
+            let width = format!("{:.2}%", *n as f64 / total as f64 * 100.0);
+            view! { <span style:width=width style:background=css(service_color(s))></span> }
         })
         .collect_view();
     let badges = by_size
         .iter()
         .take(3)
         .map(|(s, n)| {
-            let style = format!("border-color: {}", css(service_color(s)));
-            view! { <span class="badge" style=style>{format!("{s} ×{n}")}</span> }
+            view! { <span class="badge" style:border-color=css(service_color(s))>{format!("{s} ×{n}")}</span> }
         })
         .collect_view();
     let more = (by_size.len() > 3).then(|| format!("+{}", by_size.len() - 3));
@@ -476,7 +466,7 @@ fn trace_row(
             <div class="row-body" on:click=open>
                 <div class="row-main">
                     <span class="root" title=root.clone()>{root.clone()}</span>
-                    <span class="row-bar"><span class="bar" style=width></span></span>
+                    <span class="row-bar"><span class="bar" style:width=width></span></span>
                     <span class="dur">{format_duration(r.duration_us)}</span>
                 </div>
                 <div class="row-meta">

@@ -313,9 +313,9 @@ pub fn Scatter(
                 if r.root_service.is_empty() { "(unknown service)" } else { &r.root_service },
                 if r.root_name.is_empty() { "(unnamed)" } else { &r.root_name }
             );
-            let style = format!("left: {}px; top: {}px", x + 12.0, y + 12.0);
             Some(view! {
-                <div class="scatter-tooltip" data-testid="scatter-tooltip" data-trace-id=r.trace_id.clone() style=style>
+                <div class="scatter-tooltip" data-testid="scatter-tooltip" data-trace-id=r.trace_id.clone()
+                    style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
                     <div class="root">{root}</div>
                     <div>{format!("{} · {} spans{}", format_duration(r.duration_us), r.span_count,
                         if r.error_count > 0 { format!(" · {} errors", r.error_count) } else { String::new() })}</div>
@@ -329,13 +329,13 @@ pub fn Scatter(
         drag.get()
             .filter(|(a, b)| (a - b).abs() >= CLICK_SLOP)
             .map(|(a, b)| {
-                let style = format!(
-                    "left: {}px; width: {}px; top: {TOP}px; height: {}px",
-                    a.min(b),
-                    (a - b).abs(),
-                    HEIGHT_PX as f32 - TOP - BOTTOM
-                );
-                view! { <div class="scatter-brush" data-testid="scatter-brush" style=style></div> }
+                view! {
+                    <div class="scatter-brush" data-testid="scatter-brush"
+                        style:left=format!("{}px", a.min(b))
+                        style:width=format!("{}px", (a - b).abs())
+                        style:top=format!("{TOP}px")
+                        style:height=format!("{}px", HEIGHT_PX as f32 - TOP - BOTTOM)></div>
+                }
             })
     };
     view! {
@@ -344,7 +344,7 @@ pub fn Scatter(
                 class="scatter"
                 data-testid="scatter"
                 node_ref=canvas_ref
-                style=format!("height: {HEIGHT_PX}px")
+                style:height=format!("{HEIGHT_PX}px")
                 data-points=move || drawn.get().0
                 data-error-points=move || drawn.get().1
                 data-draw-ms=move || format!("{:.2}", drawn.get().2)
