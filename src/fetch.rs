@@ -202,7 +202,12 @@ pub async fn get_buffer(
         .map_err(read_error)?
         .dyn_into::<js_sys::Function>()
         .map_err(read_error)?;
-    // Chunks stay JS arrays until they are joined into one buffer at the end.
+    // The body stays in JS memory. With a known length each chunk is copied into place as it
+    // arrives (no big copy at the end, which would be one long main-thread task for a large
+    // answer); otherwise the chunks are joined by a Blob, whose bytes the browser reads off
+    // the main thread.
+    let mut whole = (total > 0.0 && total < f64::from(u32::MAX))
+        .then(|| js_sys::Uint8Array::new_with_length(total as u32));
     let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
     let mut done_bytes = 0.0;
     loop {
@@ -225,18 +230,38 @@ pub async fn get_buffer(
             .map_err(read_error)?
             .dyn_into::<js_sys::Uint8Array>()
             .map_err(read_error)?;
-        done_bytes += f64::from(chunk.length());
-        chunks.push(chunk);
+        let len = f64::from(chunk.length());
+        match &whole {
+            Some(w) if done_bytes + len <= total => w.set(&chunk, done_bytes as u32),
+            _ => {
+                // More than announced: keep what was placed, then collect chunks.
+                if let Some(w) = whole.take() {
+                    chunks.push(w.subarray(0, done_bytes as u32));
+                }
+                chunks.push(chunk);
+            }
+        }
+        done_bytes += len;
         abort.restart();
         progress(done_bytes, total);
     }
-    let out = js_sys::Uint8Array::new_with_length(done_bytes as u32);
-    let mut at = 0;
-    for c in &chunks {
-        out.set(c, at);
-        at += c.length();
+    if let Some(w) = whole {
+        return Ok(if done_bytes == total {
+            w.buffer()
+        } else {
+            w.slice(0, done_bytes as u32).buffer()
+        });
     }
-    Ok(out.buffer())
+    let parts = js_sys::Array::new();
+    for c in &chunks {
+        parts.push(c);
+    }
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(read_error)?;
+    wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(read_error)?
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .map_err(read_error)
 }
 
 /// `response.body.getReader()`, where the browser has readable streams.

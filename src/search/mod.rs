@@ -260,6 +260,8 @@ fn schedule_url_write(state: AppState) {
 #[component]
 pub fn SearchView() -> impl IntoView {
     let state = use_app();
+    // Leaving the search page drops the search in flight (its answer would not be shown).
+    on_cleanup(move || cancel_search(state));
     let params = Memo::new(move |_| match state.route.get() {
         Route::Search(p) => p,
         _ => SearchParams::default(),

@@ -147,6 +147,7 @@ export default [
       const api = await t.shared.api();
       // Same origin first: the app server's own 10 traces.
       await openApp(t, { app });
+      await waitForApiBase(page, app.url);
       await openSettings(page);
       assert.deepEqual(await inEffect(page), { source: 'same-origin', root: `${app.url}/api/v2` });
       // Test connection: the typed base, not the one in effect.
@@ -178,6 +179,7 @@ export default [
       await page.click(sel('settings-close'));
       // ?api= wins over the saved base; the dialog says so.
       await openApp(t, { app, api: app.url });
+      await waitForApiBase(page, app.url);
       await openSettings(page);
       assert.deepEqual(await inEffect(page), { source: 'url', root: `${app.url}/api/v2` });
       assert.equal(await page.getAttribute(`${sel('settings-candidate')}[data-source="saved"]`, 'data-active'), 'false');
