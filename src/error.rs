@@ -27,7 +27,7 @@ pub enum AppError {
     File { name: String, message: String },
     /// The trace engine stopped while loading (out of memory, or a bug).
     Engine { source: String, message: String },
-    /// No complete answer within the timeout (settings dialog).
+    /// No answer, or no more data, within the timeout (settings dialog).
     Timeout { url: String, seconds: u32 },
     /// The user (or a newer request) cancelled the request: nothing to show.
     Cancelled,
@@ -113,7 +113,7 @@ impl fmt::Display for AppError {
             AppError::File { name, message } => write!(f, "Could not open {name}: {message}"),
             AppError::Timeout { url, seconds } => write!(
                 f,
-                "No answer from {url} within {seconds} s: the request timed out. \
+                "No answer from {url} within {seconds} s (or no more data for that long): the request timed out. \
                  Narrow the search (shorter lookback, lower limit) or raise the timeout in the settings."
             ),
             AppError::Cancelled => write!(f, "The request was cancelled."),

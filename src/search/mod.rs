@@ -32,6 +32,8 @@ const CACHED_ANSWERS: usize = 6;
 pub enum Phase {
     /// Request sent, no answer yet.
     Waiting,
+    /// The answer's body is arriving.
+    Reading,
     /// The engine's worker reads the answer into summaries.
     Summarising,
 }
@@ -40,6 +42,7 @@ impl Phase {
     pub fn id(self) -> &'static str {
         match self {
             Phase::Waiting => "waiting",
+            Phase::Reading => "reading",
             Phase::Summarising => "summarising",
         }
     }
@@ -51,6 +54,9 @@ pub struct SearchProgress {
     /// `Date.now()` when it started.
     pub started_ms: f64,
     pub phase: Phase,
+    /// Bytes of the answer read, and its announced length (0 when unknown).
+    pub bytes: f64,
+    pub total: f64,
 }
 
 /// Numbers searches so that only the newest one's answer is shown: an older search that
@@ -90,12 +96,30 @@ fn run_search(state: AppState, params: SearchParams) {
         url: url.clone(),
         started_ms: now_ms,
         phase: Phase::Waiting,
+        bytes: 0.0,
+        total: 0.0,
     }));
     let current = move || SEARCH_SEQ.load(Ordering::Relaxed) == seq;
     leptos::task::spawn_local(async move {
         // The answer goes to the engine's worker untouched (transferred, not copied): a
         // search that returns huge traces does not block the page.
-        let result = match fetch::get_buffer(&url, &abort).await {
+        // Progress is shown at most every 100 ms (a big answer arrives in many chunks).
+        let last = std::cell::Cell::new(0.0_f64);
+        let on_bytes = move |bytes: f64, total: f64| {
+            let now = js_sys::Date::now();
+            if !current() || (now - last.get() < 100.0 && bytes < total) {
+                return;
+            }
+            last.set(now);
+            state.searching.update(|s| {
+                if let Some(s) = s {
+                    s.phase = Phase::Reading;
+                    s.bytes = bytes;
+                    s.total = total;
+                }
+            });
+        };
+        let result = match fetch::get_buffer(&url, &abort, on_bytes).await {
             Ok(buf) => {
                 if current() {
                     state.searching.update(|s| {
@@ -236,6 +260,8 @@ fn schedule_url_write(state: AppState) {
 #[component]
 pub fn SearchView() -> impl IntoView {
     let state = use_app();
+    // Leaving the search page drops the search in flight (its answer would not be shown).
+    on_cleanup(move || cancel_search(state));
     let params = Memo::new(move |_| match state.route.get() {
         Route::Search(p) => p,
         _ => SearchParams::default(),
@@ -325,12 +351,21 @@ fn SearchProgressLine() -> impl IntoView {
     move || {
         state.searching.get().map(|s| {
             let secs = ((now.get() - s.started_ms) / 1000.0).max(0.0);
+            let mb = |b: f64| format!("{:.1} MB", b / 1e6);
             let what = match s.phase {
-                Phase::Waiting => "Waiting for the server",
-                Phase::Summarising => "Reading the answer",
+                Phase::Waiting => "waiting for the server".to_string(),
+                Phase::Reading if s.total > 0.0 => format!(
+                    "receiving {} of {} ({:.0} %)",
+                    mb(s.bytes),
+                    mb(s.total),
+                    s.bytes / s.total * 100.0
+                ),
+                Phase::Reading => format!("receiving {}", mb(s.bytes)),
+                Phase::Summarising => "reading the answer".to_string(),
             };
             view! {
-                <div class="search-progress" data-testid="search-progress" data-phase=s.phase.id()>
+                <div class="search-progress" data-testid="search-progress" data-phase=s.phase.id()
+                    data-bytes=s.bytes data-total=s.total>
                     <span class="spinner" aria-hidden="true"></span>
                     <span>{format!("Searching… {what} ({secs:.1} s)")}</span>
                     <span class="mono url" title=s.url.clone()>{s.url.clone()}</span>

@@ -1,6 +1,7 @@
 //! Fault injection for end-to-end tests of error handling in the viewer.
 //!
-//! A spec is a comma-separated list of `delay=MS`, `status=CODE`, `truncate=BYTES` and `nocors`.
+//! A spec is a comma-separated list of `delay=MS`, `status=CODE`, `truncate=BYTES`, `rate=BYTES`
+//! (per second) and `nocors`.
 //! It can come from a path prefix (`/_fault/<spec>/api/v2/...`), from the `x-tracescope-fault`
 //! request header, or from command-line flags (applied to every API request). Per-request specs
 //! override the flags item by item.
@@ -17,6 +18,9 @@ pub struct Fault {
     pub status: Option<u16>,
     /// Cut the response body after this many bytes (Content-Length matches the cut body).
     pub truncate: Option<usize>,
+    /// Send the body at this many bytes per second (in 10 chunks a second), so a client can
+    /// show its download progress.
+    pub rate: Option<u64>,
     /// Leave out CORS headers, so a browser blocks the response.
     pub nocors: bool,
 }
@@ -47,11 +51,12 @@ impl Fault {
                 "truncate" => {
                     f.truncate = Some(usize::try_from(num("truncate")?).unwrap_or(usize::MAX));
                 }
+                "rate" => f.rate = Some(num("rate")?.max(10)),
                 "nocors" => f.nocors = true,
                 other => {
                     return Err(format!(
                         "bad fault spec item {other:?}: expected delay=MS, status=CODE, \
-                         truncate=BYTES or nocors"
+                         truncate=BYTES, rate=BYTES or nocors"
                     ))
                 }
             }
@@ -67,6 +72,9 @@ impl Fault {
         }
         if other.status.is_some() {
             self.status = other.status;
+        }
+        if other.rate.is_some() {
+            self.rate = other.rate;
         }
         if other.truncate.is_some() {
             self.truncate = other.truncate;
@@ -108,6 +116,7 @@ mod tests {
     #[test]
     fn rejects_garbage() {
         assert!(Fault::parse("delay=abc").is_err());
+        assert_eq!(Fault::parse("rate=5000").expect("valid").rate, Some(5000));
         assert!(Fault::parse("explode").is_err());
         assert!(Fault::parse("status=42").is_err());
     }

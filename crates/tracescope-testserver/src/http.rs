@@ -198,6 +198,9 @@ async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     if let Some(limit) = fault.truncate {
         resp = truncate(resp, limit).await;
     }
+    if let Some(rate) = fault.rate {
+        resp = throttle(resp, rate).await;
+    }
     if cors {
         if let Some(allowed) = origin.as_ref().and_then(|o| allow_origin(cfg, o)) {
             let h = resp.headers_mut();
@@ -262,6 +265,32 @@ async fn truncate(resp: Response, limit: usize) -> Response {
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(cut.len()));
     Response::from_parts(parts, Body::from(cut))
+}
+
+/// Sends the body at `rate` bytes per second, a tenth of that every 100 ms; Content-Length
+/// stays the whole length, so a client can show progress.
+async fn throttle(resp: Response, rate: u64) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let chunk = usize::try_from(rate / 10).unwrap_or(usize::MAX).max(1);
+    let stream = futures_util::stream::unfold((bytes, true), move |(rest, first)| async move {
+        if rest.is_empty() {
+            return None;
+        }
+        if !first {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let n = chunk.min(rest.len());
+        let head = rest.slice(..n);
+        let tail = rest.slice(n..);
+        Some((Ok::<_, std::convert::Infallible>(head), (tail, false)))
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
 }
 
 fn percent_decode(s: &str) -> String {

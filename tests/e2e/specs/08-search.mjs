@@ -147,6 +147,7 @@ export default [
       const api = await t.shared.api();
       // Same origin first: the app server's own 10 traces.
       await openApp(t, { app });
+      await waitForApiBase(page, app.url);
       await openSettings(page);
       assert.deepEqual(await inEffect(page), { source: 'same-origin', root: `${app.url}/api/v2` });
       // Test connection: the typed base, not the one in effect.
@@ -178,6 +179,7 @@ export default [
       await page.click(sel('settings-close'));
       // ?api= wins over the saved base; the dialog says so.
       await openApp(t, { app, api: app.url });
+      await waitForApiBase(page, app.url);
       await openSettings(page);
       assert.deepEqual(await inEffect(page), { source: 'url', root: `${app.url}/api/v2` });
       assert.equal(await page.getAttribute(`${sel('settings-candidate')}[data-source="saved"]`, 'data-active'), 'false');
@@ -270,6 +272,38 @@ export default [
       assert.match(message, /timed out/);
       assert.equal((await traceList(page)).rows, 2, 'the earlier results stay after a timeout');
       await dismissError(page);
+    },
+  },
+  {
+    name: 'search-download-progress',
+    async run(t) {
+      const { page } = t;
+      const api = await t.shared.api();
+      // The server sends bodies at 1 MB/s: a two-day answer (~2.5 MB) takes a few seconds.
+      const base = api.faultBase('rate=1000000');
+      await openApp(t, { api: base });
+      await waitForServiceOptions(page);
+      const seen = [];
+      const sent = page.waitForRequest(isTracesRequest);
+      await page.selectOption(sel('lookback-select'), String(TWO_DAYS));
+      await page.fill(sel('limit-input'), '1000');
+      await page.click(sel('search-button'));
+      await sent;
+      const reading = await poll(
+        () => page.evaluate((s) => {
+          const el = document.querySelector(s);
+          return el ? { phase: el.dataset.phase, bytes: Number(el.dataset.bytes), total: Number(el.dataset.total), text: el.textContent } : null;
+        }, sel('search-progress')),
+        (p) => { if (p) seen.push(p.phase); return p && p.phase === 'reading' && p.bytes > 0 && p.total > p.bytes; },
+        'the progress line counts the bytes received',
+        { timeout: 10_000, interval: 50 },
+      );
+      t.note(`progress: ${reading.text}`);
+      assert.match(reading.text, /receiving [\d.]+ MB of [\d.]+ MB \(\d+ %\)/);
+      const n = (await (await fetch(`${api.url}/api/v2/traces?limit=1000&lookback=${TWO_DAYS}&endTs=${Date.now()}`)).json()).length;
+      await poll(() => resultCount(page), (c) => c && c.total === n, `all ${n} traces listed`, { timeout: 15_000 });
+      await page.locator(sel('search-progress')).waitFor({ state: 'detached' });
+      assert.ok(seen.includes('reading'), `phases seen: ${[...new Set(seen)]}`);
     },
   },
   {
