@@ -147,7 +147,7 @@ async fn export_original(state: AppState) {
         _ => return,
     };
     let abort = crate::fetch::Abort::with_timeout(crate::config::timeout_seconds());
-    match crate::fetch::get_buffer(&url, &abort).await {
+    match crate::fetch::get_buffer(&url, &abort, |_, _| {}).await {
         Ok(buf) => {
             let opts = web_sys::BlobPropertyBag::new();
             opts.set_type("application/json");
