@@ -498,6 +498,11 @@ pub fn GraphCanvas(
                 <button title="Zoom in" data-testid="graph-zoom-in" on:click=move |_| zoom_by(1.25)>"+"</button>
                 <button title="Zoom out" data-testid="graph-zoom-out" on:click=move |_| zoom_by(0.8)>"−"</button>
                 <button title="Fit to screen" data-testid="graph-fit" on:click=fit>"Fit"</button>
+                <button title="Save the graph as PNG" data-testid="graph-png" on:click=move |_| {
+                    if let Some(c) = canvas_ref.get_untracked() {
+                        crate::export::save_canvas(&c, "dependencies.png");
+                    }
+                }>"PNG"</button>
             </div>
             {move || tooltip.get().map(|(x, y, text)| {
                 view! {

@@ -364,6 +364,12 @@ pub fn Scatter(
             ></canvas>
             {brush}
             {tooltip}
+            <button type="button" class="scatter-png" data-testid="scatter-png" title="Save the chart as PNG"
+                on:click=move |_| {
+                    if let Some(c) = canvas_ref.get_untracked() {
+                        crate::export::save_canvas(&c, "traces-scatter.png");
+                    }
+                }>"PNG"</button>
             <Show when=move || window.get().is_some()>
                 <button type="button" class="scatter-clear" data-testid="scatter-clear" on:click=move |_| {
                     let mut v = view.get_untracked();

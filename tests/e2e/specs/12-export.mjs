@@ -2,7 +2,9 @@
 // as CSV, the waterfall as PNG, and the permalink; each file's contents checked.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { openApp, poll, sel, traceView, waitForTraceView } from '../lib/app.mjs';
+import {
+  longestLookback, openApp, poll, sel, submitSearch, traceView, waitForTraceList, waitForTraceView,
+} from '../lib/app.mjs';
 import { allTraces } from '../lib/data.mjs';
 import { fixture } from '../lib/env.mjs';
 
@@ -12,6 +14,17 @@ async function download(page, testid) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(sel(testid))]);
   const path = await file.path();
   return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Clicks a PNG button and checks the file is a PNG of the canvas's backing size. */
+async function checkPng(page, button, canvas) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(sel(button))]);
+  const bytes = readFileSync(await file.path());
+  assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${button} saves a PNG`);
+  const size = await page.$eval(sel(canvas), (c) => [c.width, c.height]);
+  assert.deepEqual([bytes.readUInt32BE(16), bytes.readUInt32BE(20)], size, `${button}: the canvas's size`);
 }
 
 /** Parses our CSV (no quoted line breaks in these traces). */
@@ -70,6 +83,22 @@ export default [
       await page.click(sel('copy-permalink'));
       const link = await poll(() => page.evaluate(() => navigator.clipboard.readText()), (v) => v.includes('trace='), 'the permalink is copied');
       assert.equal(link, page.url());
+    },
+  },
+  {
+    name: 'export-charts',
+    async run(t) {
+      const { page } = t;
+      const app = await t.shared.app();
+      await openApp(t);
+      const res = await submitSearch(page, { service: '', limit: 1000, lookback: await longestLookback(page) });
+      await waitForTraceList(page, res.body.length);
+      await poll(() => page.getAttribute(sel('scatter'), 'data-points'), (n) => Number(n) > 0, 'the scatter is drawn');
+      await checkPng(page, 'scatter-png', 'scatter');
+
+      await page.goto(`${app.url}/index.html?view=dependencies`);
+      await poll(() => page.getAttribute(sel('dependency-graph'), 'data-node-count'), (n) => Number(n) > 0, 'the graph is drawn');
+      await checkPng(page, 'graph-png', 'dependency-canvas');
     },
   },
   {
