@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Browser benchmark of the trace view (tests/bench/waterfall.mjs): first paint, stages of a
-# load, main-thread long tasks, scroll frame times and memory at 10k/100k/1M spans, in
-# headless Chromium. Builds what it needs (release bundle, release test server and trace
-# generator), then prints a table. Arguments go to the benchmark, e.g.
+# Browser benchmark of the trace view (tests/bench/waterfall.mjs): first complete paint (by
+# URL and by file), stages of a load, main-thread long tasks, frame cost of scrolling, zooming
+# and panning, filter latency and memory at 10k/100k/1M spans, in headless Chromium. Builds
+# what it needs (release bundle, release test server and trace generator), then prints a
+# table. Arguments go to the benchmark, e.g.
 #   scripts/bench-browser.sh --sizes 10000,100000 --runs 3
+#   scripts/bench-browser.sh --sizes 1000000 --profile bench-out/profiles   # + main-thread CPU profiles
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

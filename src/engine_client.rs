@@ -337,13 +337,15 @@ fn unexpected(reply: &Reply) -> LoadError {
 }
 
 /// Decodes a model on the main thread. Copying it into wasm memory and decoding it take
-/// tens of ms each for a million spans, so the copy is split into tasks of 8 MB, the decode
+/// tens of ms each for a million spans, so the copy gets a task of its own, the decode
 /// yields between columns once it has worked for [`TASK_BUDGET_MS`], and the page's reaction
 /// to the result (building the view) gets a task of its own. Timed as performance measures
 /// for the benchmark (`copy-model` and `decode-model` span their tasks).
 async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
     let start = crate::progress::now_ms();
-    let bytes = copy_in_tasks(buf).await;
+    // One copy by the browser into uninitialised wasm memory (a few ms for tens of MB; an
+    // earlier copy into a zero-filled buffer spent over 60 ms zero-filling a 1M model).
+    let bytes = bytes_of(buf);
     crate::progress::measure_since("tracescope:copy-model", start);
     yield_to_browser().await;
     let start = crate::progress::now_ms();
@@ -364,28 +366,6 @@ async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> 
 
 /// How long main-thread work on a model may run before it yields to the browser.
 const TASK_BUDGET_MS: f64 = 16.0;
-
-/// `bytes_of(buf)`, in slices of [`COPY_CHUNK`] bytes with a yield between them.
-async fn copy_in_tasks(buf: &js_sys::ArrayBuffer) -> Vec<u8> {
-    let len = buf.byte_length();
-    if len <= COPY_CHUNK {
-        return bytes_of(buf);
-    }
-    let mut out = vec![0u8; len as usize];
-    let mut at = 0;
-    while at < len {
-        let n = COPY_CHUNK.min(len - at);
-        js_sys::Uint8Array::new_with_byte_offset_and_length(buf, at, n)
-            .copy_to(&mut out[at as usize..(at + n) as usize]);
-        at += n;
-        if at < len {
-            yield_to_browser().await;
-        }
-    }
-    out
-}
-
-const COPY_CHUNK: u32 = 8 << 20;
 
 /// Ends the current task; continues in a new one (after input and rendering had a chance).
 async fn yield_to_browser() {

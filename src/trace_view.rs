@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tracescope_core::engine::TraceInfo;
+use tracescope_core::engine::{LoadInfo, TraceInfo};
 use tracescope_core::layout::model::WaterfallModel;
 use tracescope_core::layout::time_axis::format_duration;
 
@@ -99,10 +99,13 @@ pub fn TraceView() -> impl IntoView {
     });
     on_cleanup(move || popstate.remove());
     // The flat model the waterfall draws, asked of the engine whenever the trace or the
-    // skew correction changes (the old one stays on screen until the new one is here).
-    let model: RwSignal<Option<(usize, ByPtr<WaterfallModel>)>> = RwSignal::new(None);
+    // skew correction changes (the old one stays on screen until the new one is here). It is
+    // keyed by the load too: a newly loaded trace 0 must not be drawn with the model of the
+    // trace 0 it replaces (a wasted view of up to a million rows).
+    type Keyed = (usize, ByPtr<LoadInfo>, ByPtr<WaterfallModel>);
+    let model: RwSignal<Option<Keyed>> = RwSignal::new(None);
     Effect::new(move |_| {
-        let Some((i, _)) = current.get() else {
+        let Some((i, load)) = current.get() else {
             model.set(None);
             return;
         };
@@ -116,8 +119,8 @@ pub fn TraceView() -> impl IntoView {
         leptos::task::spawn_local(async move {
             if let Some(m) = client.model(i, on).await {
                 // The view may have been replaced meanwhile: its signals are then gone.
-                if current.try_get_untracked().flatten().map(|c| c.0) == Some(i) {
-                    let _ = model.try_set(Some((i, ByPtr(m))));
+                if current.try_get_untracked().flatten() == Some((i, load.clone())) {
+                    let _ = model.try_set(Some((i, load, ByPtr(m))));
                 }
             }
         });
@@ -152,7 +155,9 @@ pub fn TraceView() -> impl IntoView {
                                 return None;
                             }
                             let client = state.loaded.with(|l| l.as_ref().map(|l| l.client.clone()))?;
-                            let (i, ByPtr(m)) = model.get().filter(|(i, _)| *i == index)?;
+                            let (i, _, ByPtr(m)) = model
+                                .get()
+                                .filter(|(i, load, _)| *i == index && Arc::ptr_eq(&load.0, &info))?;
                             Some(view! { <Waterfall model=m client=client trace=i info=t.clone() skew=skew/> })
                         }}
                     }
