@@ -165,6 +165,22 @@ impl Batch {
             Low(u64),
             Other(StrId),
         }
+        // The common case, one trace id throughout: one pass, no maps.
+        if let (Some(first), true) = (self.spans.first(), self.trace_warnings.is_empty()) {
+            let id = first.trace_id;
+            if self.spans.iter().all(|s| s.trace_id == id) {
+                let mut spans = self.spans;
+                spans.shrink_to_fit();
+                return vec![Trace {
+                    id,
+                    spans,
+                    strings: Arc::new(self.strings),
+                    resources: self.resources.into(),
+                    scopes: self.scopes.into(),
+                    warnings: Vec::new(),
+                }];
+            }
+        }
         // The first 128-bit id seen for each low half, for 64-bit ids to join.
         let mut wide_for_low: FxHashMap<u64, (u64, u64)> = FxHashMap::default();
         for s in &self.spans {

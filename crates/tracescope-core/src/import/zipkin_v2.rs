@@ -24,9 +24,26 @@ pub(super) struct WireAnnotation<'a> {
 /// Parses Zipkin v2 JSON into spans (not yet grouped into traces).
 pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
     if let Some(batch) = super::zipkin_v2_fast::parse(bytes) {
+        // Fuzzing compares the two readers on every input the fast one accepts.
+        #[cfg(fuzzing)]
+        assert_same_batch(&batch, parse_with_serde(bytes));
         return Ok(batch);
     }
     parse_with_serde(bytes)
+}
+
+#[cfg(fuzzing)]
+fn assert_same_batch(fast: &Batch, slow: Result<Batch, ImportError>) {
+    let slow = match slow {
+        Ok(b) => b,
+        Err(e) => panic!("the fast reader accepted what the serde reader rejects: {e}"),
+    };
+    assert!(fast.spans == slow.spans, "the readers' spans differ");
+    assert_eq!(fast.strings.len(), slow.strings.len());
+    for i in 0..fast.strings.len() {
+        let id = StrId(u32::try_from(i).unwrap_or(u32::MAX));
+        assert_eq!(fast.strings.get(id), slow.strings.get(id));
+    }
 }
 
 /// The reader for every input (the fast one handles the common shape only), and the one

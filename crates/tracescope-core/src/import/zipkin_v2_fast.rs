@@ -86,6 +86,9 @@ impl<'de> Cursor<'de> {
             b'{' => {
                 let fields = self.span(scratch)?;
                 let span = build_span(fields, scratch, &mut batch.strings);
+                if batch.spans.len() == batch.spans.capacity() {
+                    self.reserve_for_the_rest(&mut batch.spans);
+                }
                 batch.spans.push(span);
                 Ok(())
             }
@@ -112,6 +115,16 @@ impl<'de> Cursor<'de> {
             }
             _ => Err(GiveUp),
         }
+    }
+
+    /// Makes room for the spans still to come, estimated from the bytes per span so far
+    /// (spans of one file are much alike), plus a little. Doubling would leave up to half
+    /// the vector unused at the peak of an import; a span is some 300 bytes.
+    fn reserve_for_the_rest<T>(&self, spans: &mut Vec<T>) {
+        let (done, read) = (spans.len(), self.i.max(1));
+        let rest = self.b.len().saturating_sub(read);
+        let estimate = (rest as u128 * done as u128 / read as u128) as usize;
+        spans.reserve_exact((estimate + estimate / 32).max(done / 8).max(64));
     }
 
     /// Calls `field` for each key of an object (the cursor on its `{`), with the cursor on
