@@ -35,6 +35,7 @@ fn row() -> impl Strategy<Value = TraceInfo> {
                 root_count: 1,
                 services,
                 warnings: Vec::new(),
+                links: Vec::new(),
             }
         })
 }
