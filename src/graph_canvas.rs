@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use tracescope_core::derive::dependency_graph::DependencyGraph;
-use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter};
+use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter, GraphText};
 use tracescope_core::layout::color::{css, Theme};
 use tracescope_core::layout::dependency::{
     edge_at, edge_tooltip, node_at, node_tooltip, Camera, DependencyScene, ErrorRates,
@@ -83,7 +83,13 @@ impl GraphPainter for Painter2d<'_> {
         self.ctx.set_fill_style_str(&css(color));
         self.ctx.fill();
     }
-    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, color: u32, alpha: f32) {
+    fn text(&mut self, x: f32, y: f32, text: &str, style: GraphText) {
+        let GraphText {
+            size,
+            bold,
+            color,
+            alpha,
+        } = style;
         let px = size.round().max(1.0) as u32;
         if self.font != Some((px, bold)) {
             let weight = if bold { "600 " } else { "" };

@@ -17,8 +17,17 @@ pub trait GraphPainter {
     fn round_rect(&mut self, x: f32, y: f32, w: f32, h: f32, r: f32);
     fn stroke(&mut self, color: u32, width: f32, alpha: f32);
     fn fill(&mut self, color: u32, alpha: f32);
-    /// Text centred on (`x`, `y`), `size` pixels high.
-    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, color: u32, alpha: f32);
+    /// Text centred on (`x`, `y`).
+    fn text(&mut self, x: f32, y: f32, text: &str, style: GraphText);
+}
+
+/// How a label is drawn: `size` pixels high.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GraphText {
+    pub size: f32,
+    pub bold: bool,
+    pub color: u32,
+    pub alpha: f32,
 }
 
 /// What to emphasise, by scene index.
@@ -208,24 +217,20 @@ pub fn paint_dependency_graph(
             let v = v as usize;
             let alpha = if lit { 1.0 } else { DIM_ALPHA + 0.1 };
             let c = cam.screen([l.x[v], l.y[v]]);
-            p.text(
-                c[0],
-                c[1] - line,
-                &scene.name[v],
+            let style = GraphText {
                 size,
-                true,
-                theme.text,
+                bold: true,
+                color: theme.text,
                 alpha,
-            );
-            p.text(
-                c[0],
-                c[1] + line,
-                &scene.traffic[v],
-                size * 0.9,
-                false,
-                theme.muted,
+            };
+            p.text(c[0], c[1] - line, &scene.name[v], style);
+            let style = GraphText {
+                size: size * 0.9,
+                bold: false,
+                color: theme.muted,
                 alpha,
-            );
+            };
+            p.text(c[0], c[1] + line, &scene.traffic[v], style);
         }
     }
 }
@@ -292,7 +297,7 @@ mod tests {
                 self.dim_fills += 1;
             }
         }
-        fn text(&mut self, _: f32, _: f32, t: &str, _: f32, _: bool, _: u32, _: f32) {
+        fn text(&mut self, _: f32, _: f32, t: &str, _: GraphText) {
             self.texts.push(t.to_string());
         }
     }
