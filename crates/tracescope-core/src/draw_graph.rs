@@ -42,6 +42,8 @@ pub struct GraphMarks<'a> {
 
 /// Opacity of what is outside the selection's neighbourhood.
 pub const DIM_ALPHA: f32 = 0.15;
+/// Below this zoom, routes are drawn with straight segments.
+pub const COARSE_SCALE: f32 = 0.3;
 /// Below this zoom, names are not drawn (they would be unreadable).
 pub const LABEL_MIN_SCALE: f32 = 0.4;
 
@@ -250,13 +252,15 @@ fn trace_edge(p: &mut impl GraphPainter, scene: &DependencyScene, cam: &Camera, 
     let mut at = cam.screen(first);
     p.move_to(at);
     let last = path.len() - 1;
+    // Far out, curves are indistinguishable from lines and cost more to fill in.
+    let coarse = cam.scale < COARSE_SCALE;
     for (i, w) in path.windows(2).enumerate() {
         let to = cam.screen(w[1]);
-        // Zoomed out, a step of under 2 px is invisible: skip it (never the end point).
-        if i + 1 < last && (to[0] - at[0]).abs() + (to[1] - at[1]).abs() < 2.0 {
+        // A step of under 3 px is invisible: skip it (never the end point).
+        if i + 1 < last && (to[0] - at[0]).abs() + (to[1] - at[1]).abs() < 3.0 {
             continue;
         }
-        if w[0][1] == w[1][1] || (to[1] - at[1]).abs() < 1.0 {
+        if coarse || w[0][1] == w[1][1] || (to[1] - at[1]).abs() < 1.0 {
             p.line_to(to);
         } else {
             let (c1, c2) = curve_controls(at, to);
