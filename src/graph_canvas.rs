@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use tracescope_core::derive::dependency_graph::DependencyGraph;
-use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter};
+use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter, GraphText};
 use tracescope_core::layout::color::{css, Theme};
 use tracescope_core::layout::dependency::{
     edge_at, edge_tooltip, node_at, node_tooltip, Camera, DependencyScene, ErrorRates,
@@ -83,7 +83,13 @@ impl GraphPainter for Painter2d<'_> {
         self.ctx.set_fill_style_str(&css(color));
         self.ctx.fill();
     }
-    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, color: u32, alpha: f32) {
+    fn text(&mut self, x: f32, y: f32, text: &str, style: GraphText) {
+        let GraphText {
+            size,
+            bold,
+            color,
+            alpha,
+        } = style;
         let px = size.round().max(1.0) as u32;
         if self.font != Some((px, bold)) {
             let weight = if bold { "600 " } else { "" };
@@ -117,6 +123,95 @@ struct Frame {
     pending: bool,
     /// The scene the camera was fitted to.
     fitted: Option<usize>,
+    /// What the last direct draw showed, and a picture of the whole graph for panning.
+    last_key: Option<CacheKey>,
+    cache: Option<Cache>,
+    /// The next draw is direct (and refreshes the picture): zooming has rested.
+    sharp: bool,
+    /// Pending "zoom rested" timer, and how to ask for a frame.
+    settle_timer: Option<i32>,
+    redraw: Option<Rc<dyn Fn()>>,
+}
+
+/// After the last stretched frame, draws sharp again 150 ms later.
+fn settle(f: &mut Frame) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(t) = f.settle_timer.take() {
+        window.clear_timeout_with_handle(t);
+    }
+    let Some(redraw) = f.redraw.clone() else {
+        return;
+    };
+    let cb = Closure::once_into_js(move || redraw());
+    f.settle_timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 150)
+        .ok();
+}
+
+#[derive(Clone, PartialEq)]
+struct CacheKey {
+    scene: usize,
+    scale: u32,
+    selected: Option<usize>,
+    hops: u32,
+    hovered: (Option<usize>, Option<usize>),
+    dark: bool,
+    rates: (u64, u64),
+    size: (u32, u32),
+}
+
+struct Cache {
+    key: CacheKey,
+    canvas: HtmlCanvasElement,
+    w: f32,
+    h: f32,
+}
+
+/// Room around the graph in the cached picture (arrowheads, self-loops), CSS pixels.
+const CACHE_MARGIN: f32 = 48.0;
+/// Largest cached picture side, in device pixels.
+const CACHE_MAX_PX: f32 = 2560.0;
+
+/// The whole graph at `scale` on an offscreen canvas (CSS size returned), unless too big.
+fn picture(
+    scene: &DependencyScene,
+    g: &DependencyGraph,
+    scale: f32,
+    theme: &Theme,
+    rates: ErrorRates,
+    marks: GraphMarks<'_>,
+) -> Option<(HtmlCanvasElement, f32, f32)> {
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0) as f32;
+    let w = scene.layout.width * scale + 2.0 * CACHE_MARGIN;
+    let h = scene.layout.height * scale + 2.0 * CACHE_MARGIN;
+    if w * dpr > CACHE_MAX_PX || h * dpr > CACHE_MAX_PX {
+        return None;
+    }
+    let canvas: HtmlCanvasElement = web_sys::window()?
+        .document()?
+        .create_element("canvas")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let ctx = crate::canvas::prepare(&canvas, w, h)?;
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.set_line_cap("round");
+    let cam = Camera {
+        scale,
+        x: CACHE_MARGIN,
+        y: CACHE_MARGIN,
+    };
+    let mut p = Painter2d {
+        ctx: &ctx,
+        font: None,
+    };
+    paint_dependency_graph(&mut p, g, scene, &cam, w, h, theme, rates, marks);
+    Some((canvas, w, h))
 }
 
 fn now_ms() -> f64 {
@@ -204,6 +299,11 @@ pub fn GraphCanvas(
         dragged: false,
         pending: false,
         fitted: None,
+        last_key: None,
+        cache: None,
+        sharp: false,
+        settle_timer: None,
+        redraw: None,
     })));
     let tooltip = RwSignal::new(None::<(f32, f32, String)>);
     let hover_cursor = RwSignal::new(false);
@@ -266,21 +366,76 @@ pub fn GraphCanvas(
             hovered_edge: f.hovered_edge,
             lit: lit.as_ref().map(|(n, e)| (n.as_slice(), e.as_slice())),
         };
-        let mut p = Painter2d {
-            ctx: &ctx,
-            font: None,
+        let rates_now = rates.try_get_untracked().unwrap_or_default();
+        let key = CacheKey {
+            scene: Arc::as_ptr(&d.scene.0) as usize,
+            scale: f.cam.scale.to_bits(),
+            selected: sel,
+            hops: hops.try_get_untracked().unwrap_or(1),
+            hovered: (f.hovered_node, f.hovered_edge),
+            dark: theme == Theme::DARK,
+            rates: (rates_now.low.to_bits(), rates_now.high.to_bits()),
+            size: (w.to_bits(), h.to_bits()),
         };
-        paint_dependency_graph(
-            &mut p,
-            &d.graph.0,
-            scene,
-            &f.cam,
-            w,
-            h,
-            &theme,
-            rates.try_get_untracked().unwrap_or_default(),
-            marks,
-        );
+        // Panning at a steady zoom blits a picture of the whole graph (when it fits in a
+        // bitmap); while zooming the picture is stretched, within 2× of its own zoom, then
+        // redrawn: once it leaves that range, or 150 ms after the wheel rests. Anything else
+        // draws directly, culled to the screen.
+        let sharp = std::mem::take(&mut f.sharp);
+        let near = f.cache.as_ref().map(|c| {
+            let same = CacheKey {
+                scale: c.key.scale,
+                ..key.clone()
+            } == c.key;
+            (same, f.cam.scale / f32::from_bits(c.key.scale))
+        });
+        let stretchable = matches!(near, Some((true, r)) if (0.5..=2.0).contains(&r));
+        let exact = f.cache.as_ref().is_some_and(|c| c.key == key);
+        let rebuild = !exact
+            && (sharp
+                || f.last_key.as_ref() == Some(&key)
+                || matches!(near, Some((true, _))) && !stretchable);
+        if rebuild || !stretchable {
+            f.cache = None;
+        }
+        if rebuild {
+            f.cache = picture(scene, &d.graph.0, f.cam.scale, &theme, rates_now, marks).map(
+                |(canvas, w, h)| Cache {
+                    key: key.clone(),
+                    canvas,
+                    w,
+                    h,
+                },
+            );
+        }
+        let blit = f.cache.as_ref().map(|c| {
+            let ratio = f.cam.scale / f32::from_bits(c.key.scale);
+            (c.canvas.clone(), c.w, c.h, ratio)
+        });
+        if let Some((picture, pw, ph, ratio)) = blit {
+            ctx.set_global_alpha(1.0);
+            ctx.set_fill_style_str(&css(theme.background));
+            ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
+            let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                &picture,
+                f64::from(f.cam.x - CACHE_MARGIN * ratio),
+                f64::from(f.cam.y - CACHE_MARGIN * ratio),
+                f64::from(pw * ratio),
+                f64::from(ph * ratio),
+            );
+            if ratio != 1.0 {
+                settle(&mut f);
+            }
+        } else {
+            let mut p = Painter2d {
+                ctx: &ctx,
+                font: None,
+            };
+            paint_dependency_graph(
+                &mut p, &d.graph.0, scene, &f.cam, w, h, &theme, rates_now, marks,
+            );
+        }
+        f.last_key = Some(key);
         ctx.set_global_alpha(1.0);
         record_draw(now_ms() - start);
         write_node_hook(&wrap_ref, scene, &d.graph.0, &f.cam, w, h);
@@ -298,6 +453,18 @@ pub fn GraphCanvas(
             let _ = w.request_animation_frame(cb.unchecked_ref());
         }
     };
+
+    frame.with_value(|f| {
+        f.borrow_mut().redraw = Some(Rc::new(move || {
+            let f = frame.get_value();
+            {
+                let mut f = f.borrow_mut();
+                f.settle_timer = None;
+                f.sharp = true;
+            }
+            schedule();
+        }));
+    });
 
     // Redraw when the data, selection, hops, rates or theme change.
     Effect::new(move |_| {

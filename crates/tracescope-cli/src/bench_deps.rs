@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use tracescope_core::derive::dependency_graph::{synthetic_links, DependencyGraph};
-use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter};
+use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter, GraphText};
 use tracescope_core::layout::color::Theme;
 use tracescope_core::layout::dependency::{
     dependency_scene, Camera, DependencyRequest, ErrorRates,
@@ -38,7 +38,7 @@ impl GraphPainter for Count {
     }
     fn stroke(&mut self, _: u32, _: f32, _: f32) {}
     fn fill(&mut self, _: u32, _: f32) {}
-    fn text(&mut self, _: f32, _: f32, _: &str, _: f32, _: bool, _: u32, _: f32) {
+    fn text(&mut self, _: f32, _: f32, _: &str, _: GraphText) {
         self.0 += 1;
     }
 }

@@ -17,8 +17,17 @@ pub trait GraphPainter {
     fn round_rect(&mut self, x: f32, y: f32, w: f32, h: f32, r: f32);
     fn stroke(&mut self, color: u32, width: f32, alpha: f32);
     fn fill(&mut self, color: u32, alpha: f32);
-    /// Text centred on (`x`, `y`), `size` pixels high.
-    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, color: u32, alpha: f32);
+    /// Text centred on (`x`, `y`).
+    fn text(&mut self, x: f32, y: f32, text: &str, style: GraphText);
+}
+
+/// How a label is drawn: `size` pixels high.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GraphText {
+    pub size: f32,
+    pub bold: bool,
+    pub color: u32,
+    pub alpha: f32,
 }
 
 /// What to emphasise, by scene index.
@@ -33,6 +42,8 @@ pub struct GraphMarks<'a> {
 
 /// Opacity of what is outside the selection's neighbourhood.
 pub const DIM_ALPHA: f32 = 0.15;
+/// Below this zoom, routes are drawn with straight segments.
+pub const COARSE_SCALE: f32 = 0.3;
 /// Below this zoom, names are not drawn (they would be unreadable).
 pub const LABEL_MIN_SCALE: f32 = 0.4;
 
@@ -208,24 +219,20 @@ pub fn paint_dependency_graph(
             let v = v as usize;
             let alpha = if lit { 1.0 } else { DIM_ALPHA + 0.1 };
             let c = cam.screen([l.x[v], l.y[v]]);
-            p.text(
-                c[0],
-                c[1] - line,
-                &scene.name[v],
+            let style = GraphText {
                 size,
-                true,
-                theme.text,
+                bold: true,
+                color: theme.text,
                 alpha,
-            );
-            p.text(
-                c[0],
-                c[1] + line,
-                &scene.traffic[v],
-                size * 0.9,
-                false,
-                theme.muted,
+            };
+            p.text(c[0], c[1] - line, &scene.name[v], style);
+            let style = GraphText {
+                size: size * 0.9,
+                bold: false,
+                color: theme.muted,
                 alpha,
-            );
+            };
+            p.text(c[0], c[1] + line, &scene.traffic[v], style);
         }
     }
 }
@@ -245,13 +252,15 @@ fn trace_edge(p: &mut impl GraphPainter, scene: &DependencyScene, cam: &Camera, 
     let mut at = cam.screen(first);
     p.move_to(at);
     let last = path.len() - 1;
+    // Far out, curves are indistinguishable from lines and cost more to fill in.
+    let coarse = cam.scale < COARSE_SCALE;
     for (i, w) in path.windows(2).enumerate() {
         let to = cam.screen(w[1]);
-        // Zoomed out, a step of under 2 px is invisible: skip it (never the end point).
-        if i + 1 < last && (to[0] - at[0]).abs() + (to[1] - at[1]).abs() < 2.0 {
+        // A step of under 3 px is invisible: skip it (never the end point).
+        if i + 1 < last && (to[0] - at[0]).abs() + (to[1] - at[1]).abs() < 3.0 {
             continue;
         }
-        if w[0][1] == w[1][1] || (to[1] - at[1]).abs() < 1.0 {
+        if coarse || w[0][1] == w[1][1] || (to[1] - at[1]).abs() < 1.0 {
             p.line_to(to);
         } else {
             let (c1, c2) = curve_controls(at, to);
@@ -292,7 +301,7 @@ mod tests {
                 self.dim_fills += 1;
             }
         }
-        fn text(&mut self, _: f32, _: f32, t: &str, _: f32, _: bool, _: u32, _: f32) {
+        fn text(&mut self, _: f32, _: f32, t: &str, _: GraphText) {
             self.texts.push(t.to_string());
         }
     }
