@@ -264,6 +264,7 @@ pub(crate) mod tests {
             root_count: 1,
             services: services.iter().map(|s| ((*s).to_string(), 1)).collect(),
             warnings: Vec::new(),
+            links: Vec::new(),
         }
     }
 
