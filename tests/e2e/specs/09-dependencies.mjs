@@ -123,6 +123,12 @@ export default [
       st = await poll(() => graphState(page), (s) => s.edges === quarterLinks.length, `edge count for 15 minutes is ${quarterLinks.length}`);
       t.note(`1 h: ${hourLinks.length} links; 15 min: ${quarterLinks.length} links`);
 
+      // Refresh asks again for the same range.
+      const n = requests.length;
+      await page.click(sel('dependency-refresh'));
+      await waitForRange(page, QUARTER);
+      assert.equal(requests.length, n + 1, 'Refresh fetches again');
+
       // A custom end in the past (before every trace): nothing.
       await page.fill(sel('dependency-end'), '2001-01-01T00:00');
       await poll(() => graphState(page), (s) => s.edges === 0, 'a range before the data has no links');
@@ -222,7 +228,9 @@ export default [
       await waitForRange(page, HOUR);
       let st = await graphState(page);
       assert.deepEqual([st.nodes, st.edges], [7, 5], 'the fixture: 7 services, 5 links');
-      // Every link's error rate is above highErrorRate: the canvas shows the error colour.
+      // Every link's error rate is above highErrorRate: drawn in the error colour.
+      await assertGraphDrawn(page);
+      await t.screenshot('dependencies-errors');
       await page.fill(sel('dependency-filter'), 'unrelated');
       st = await poll(() => graphState(page), (s) => s.nodes === 2, 'the filter keeps the matches and their peers');
       assert.equal(st.edges, 1);
