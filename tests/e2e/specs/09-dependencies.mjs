@@ -2,7 +2,9 @@
 // the API's own /dependencies answer, never from the app.
 import assert from 'node:assert/strict';
 import { fixture } from '../lib/env.mjs';
-import { openApp, poll, queryOf, sel, waitForTraceView } from '../lib/app.mjs';
+import {
+  longestLookback, openApp, poll, queryOf, sel, submitSearch, waitForServiceOptions, waitForTraceList, waitForTraceView,
+} from '../lib/app.mjs';
 import { allTraces, pickShowcase } from '../lib/data.mjs';
 
 const HOUR = 3_600_000;
@@ -242,6 +244,37 @@ export default [
       // are 20 and 22 (hidden), the unrelated pair has 30 each.
       assert.deepEqual([st.nodes, st.edges], [3, 1], `min 25 calls: ${JSON.stringify(st)}`);
       assert.equal(queryOf(page).get('minCalls'), '25', 'URL holds the threshold');
+    },
+  },
+  {
+    name: 'dependencies-from-search-results',
+    async run(t) {
+      const { page } = t;
+      const api = await t.shared.api();
+      const traces = await allTraces(api);
+      await openApp(t, { api });
+      await waitForServiceOptions(page);
+      const lookback = await longestLookback(page);
+      const res = await submitSearch(page, { service: '', limit: 1000, lookback });
+      await waitForTraceList(page, res.body.length);
+      assert.equal(res.body.length, traces.length, 'the search finds every trace');
+      // The same traces through the server's linker: the browser's must agree.
+      const links = await api.getJson(`/dependencies?endTs=${Date.now()}&lookback=${lookback}`);
+      await page.click(sel('nav-dependencies'));
+      await page.locator(sel('dependencies-page')).waitFor({ state: 'attached' });
+      await page.selectOption(sel('dependency-source'), 'search');
+      const st = await poll(
+        () => page.$eval(sel('dependencies-page'), (el) => el.dataset.source).then(async (source) => ({ source, ...(await graphState(page)) })),
+        (s) => s.source === 'search' && s.edges > 0,
+        'links derived from the search results',
+      );
+      assert.deepEqual([st.nodes, st.edges], [servicesOf(links).size, links.length],
+        `derived in the browser from ${traces.length} traces = the server's /dependencies`);
+      assert.equal(queryOf(page).get('source'), 'search', 'URL holds the source');
+      const calls = links.reduce((n, l) => n + l.callCount, 0);
+      const totals = await page.textContent(sel('dependency-totals'));
+      const short = calls < 1000 ? String(calls) : calls < 1e6 ? `${(calls / 1e3).toFixed(1)}k` : `${(calls / 1e6).toFixed(1)}M`;
+      assert.ok(totals.endsWith(`${links.length} links · ${short} calls`), `totals "${totals}" count ${calls} calls`);
     },
   },
   {
