@@ -13,6 +13,8 @@
 //!   decides the caller: a SERVER's parent service is that ancestor's service, and so is a
 //!   CLIENT's that names none. A CLIENT whose service differs from that ancestor's also adds
 //!   an error-free link ancestor → client service (a client recorded under the wrong name).
+//!   Not when that ancestor is a CLIENT calling the span's own service: the span hangs under
+//!   the client half of a shared call only because the server half's endpoint differs.
 //! - A link counts an error when the span has one; a span directly under its CLIENT (its
 //!   parent id is the client's id, i.e. not a shared span) also counts the client's error.
 //!
