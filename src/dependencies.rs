@@ -208,8 +208,11 @@ pub fn DependenciesView() -> impl IntoView {
     let layout_ms = RwSignal::new(0.0f64);
     // Fetch when the range or source changes (or the API resolves, or search results change
     // while they are the source).
+    // Bumped by the Refresh button: fetch again with the same range.
+    let refresh = RwSignal::new(0u32);
     Effect::new(move |_| {
         let p = params.get();
+        refresh.track();
         let Some(api) = state.api.get() else {
             return;
         };
@@ -358,7 +361,7 @@ pub fn DependenciesView() -> impl IntoView {
                     disabled=move || params.get().source == LinkSource::Search
                     on:click=move |_| {
                         fetched.set(None);
-                        update(&|_| {});
+                        refresh.update(|n| *n += 1);
                     }>
                     {move || if loading.get() { "Loading…" } else { "Refresh" }}
                 </button>

@@ -2,7 +2,9 @@
 // the API's own /dependencies answer, never from the app.
 import assert from 'node:assert/strict';
 import { fixture } from '../lib/env.mjs';
-import { openApp, poll, queryOf, sel, waitForTraceView } from '../lib/app.mjs';
+import {
+  longestLookback, openApp, poll, queryOf, sel, submitSearch, waitForServiceOptions, waitForTraceList, waitForTraceView,
+} from '../lib/app.mjs';
 import { allTraces, pickShowcase } from '../lib/data.mjs';
 
 const HOUR = 3_600_000;
@@ -123,6 +125,12 @@ export default [
       st = await poll(() => graphState(page), (s) => s.edges === quarterLinks.length, `edge count for 15 minutes is ${quarterLinks.length}`);
       t.note(`1 h: ${hourLinks.length} links; 15 min: ${quarterLinks.length} links`);
 
+      // Refresh asks again for the same range.
+      const n = requests.length;
+      await page.click(sel('dependency-refresh'));
+      await waitForRange(page, QUARTER);
+      assert.equal(requests.length, n + 1, 'Refresh fetches again');
+
       // A custom end in the past (before every trace): nothing.
       await page.fill(sel('dependency-end'), '2001-01-01T00:00');
       await poll(() => graphState(page), (s) => s.edges === 0, 'a range before the data has no links');
@@ -222,7 +230,9 @@ export default [
       await waitForRange(page, HOUR);
       let st = await graphState(page);
       assert.deepEqual([st.nodes, st.edges], [7, 5], 'the fixture: 7 services, 5 links');
-      // Every link's error rate is above highErrorRate: the canvas shows the error colour.
+      // Every link's error rate is above highErrorRate: drawn in the error colour.
+      await assertGraphDrawn(page);
+      await t.screenshot('dependencies-errors');
       await page.fill(sel('dependency-filter'), 'unrelated');
       st = await poll(() => graphState(page), (s) => s.nodes === 2, 'the filter keeps the matches and their peers');
       assert.equal(st.edges, 1);
@@ -234,6 +244,37 @@ export default [
       // are 20 and 22 (hidden), the unrelated pair has 30 each.
       assert.deepEqual([st.nodes, st.edges], [3, 1], `min 25 calls: ${JSON.stringify(st)}`);
       assert.equal(queryOf(page).get('minCalls'), '25', 'URL holds the threshold');
+    },
+  },
+  {
+    name: 'dependencies-from-search-results',
+    async run(t) {
+      const { page } = t;
+      const api = await t.shared.api();
+      const traces = await allTraces(api);
+      await openApp(t, { api });
+      await waitForServiceOptions(page);
+      const lookback = await longestLookback(page);
+      const res = await submitSearch(page, { service: '', limit: 1000, lookback });
+      await waitForTraceList(page, res.body.length);
+      assert.equal(res.body.length, traces.length, 'the search finds every trace');
+      // The same traces through the server's linker: the browser's must agree.
+      const links = await api.getJson(`/dependencies?endTs=${Date.now()}&lookback=${lookback}`);
+      await page.click(sel('nav-dependencies'));
+      await page.locator(sel('dependencies-page')).waitFor({ state: 'attached' });
+      await page.selectOption(sel('dependency-source'), 'search');
+      const st = await poll(
+        () => page.$eval(sel('dependencies-page'), (el) => el.dataset.source).then(async (source) => ({ source, ...(await graphState(page)) })),
+        (s) => s.source === 'search' && s.edges > 0,
+        'links derived from the search results',
+      );
+      assert.deepEqual([st.nodes, st.edges], [servicesOf(links).size, links.length],
+        `derived in the browser from ${traces.length} traces = the server's /dependencies`);
+      assert.equal(queryOf(page).get('source'), 'search', 'URL holds the source');
+      const calls = links.reduce((n, l) => n + l.callCount, 0);
+      const totals = await page.textContent(sel('dependency-totals'));
+      const short = calls < 1000 ? String(calls) : calls < 1e6 ? `${(calls / 1e3).toFixed(1)}k` : `${(calls / 1e6).toFixed(1)}M`;
+      assert.ok(totals.endsWith(`${links.length} links · ${short} calls`), `totals "${totals}" count ${calls} calls`);
     },
   },
   {

@@ -13,6 +13,8 @@
 //!   decides the caller: a SERVER's parent service is that ancestor's service, and so is a
 //!   CLIENT's that names none. A CLIENT whose service differs from that ancestor's also adds
 //!   an error-free link ancestor → client service (a client recorded under the wrong name).
+//!   Not when that ancestor is a CLIENT calling the span's own service: the span hangs under
+//!   the client half of a shared call only because the server half's endpoint differs.
 //! - A link counts an error when the span has one; a span directly under its CLIENT (its
 //!   parent id is the client's id, i.e. not a shared span) also counts the client's error.
 //!
@@ -123,7 +125,15 @@ impl DependencyLinker {
             let ra = remote_ancestor[i];
             if ra != NONE {
                 let ancestor = &spans[ra as usize];
-                if let Some(ancestor_name) = name(ancestor.service) {
+                // A client span of the service a CLIENT called, hung under that CLIENT
+                // rather than its server half (their endpoints disagree, so the tree could
+                // not tell): the call already counts at the server; this span is not misnamed
+                // and does not share the caller's error.
+                let under_its_caller = kind == Kind::Client
+                    && ancestor.kind == Kind::Client
+                    && service.is_some()
+                    && service == name(ancestor.remote_service());
+                if let Some(ancestor_name) = name(ancestor.service).filter(|_| !under_its_caller) {
                     if kind == Kind::Client {
                         if let Some(s) = service.filter(|&s| s != ancestor_name) {
                             add(ancestor_name, s, false);
@@ -278,6 +288,24 @@ mod tests {
         let json = format!(
             r#"[{{"traceId":"a","id":"1","kind":"SERVER",{EP}"web"}}}},
                {{"traceId":"a","id":"2","parentId":"1","kind":"CLIENT",{EP}"app"}},"remoteEndpoint":{{"serviceName":"db"}}}}]"#
+        );
+        assert_eq!(
+            links(&json),
+            vec![l("app", "db", 1, 0), l("web", "app", 1, 0)]
+        );
+    }
+
+    #[test]
+    fn client_under_the_client_half_of_its_own_call_is_not_a_misnamed_client() {
+        // The shared server half has another endpoint than its child client (another
+        // instance's address), so the child hangs under the CLIENT half: one web → app call
+        // (a shared server half does not take its client's error, as in Zipkin), one app → db
+        // call without the web client's error.
+        let json = format!(
+            r#"[{{"traceId":"a","id":"1","kind":"SERVER",{EP}"web"}}}},
+               {{"traceId":"a","id":"2","parentId":"1","kind":"CLIENT",{EP}"web"}},"remoteEndpoint":{{"serviceName":"app"}},"tags":{{"error":""}}}},
+               {{"traceId":"a","id":"2","parentId":"1","kind":"SERVER","shared":true,"localEndpoint":{{"serviceName":"app","ipv4":"10.0.0.1","port":80}}}},
+               {{"traceId":"a","id":"3","parentId":"2","kind":"CLIENT","localEndpoint":{{"serviceName":"app","ipv4":"10.0.0.2"}},"remoteEndpoint":{{"serviceName":"db"}}}}]"#
         );
         assert_eq!(
             links(&json),
