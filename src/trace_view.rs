@@ -9,7 +9,7 @@ use tracescope_core::layout::time_axis::format_duration;
 
 use crate::engine_client::{EngineClient, LoadSource};
 use crate::error::{AppError, Origin};
-use crate::state::{use_app, ByPtr, LoadKey, Loaded, Route};
+use crate::state::{use_app, AppState, ByPtr, LoadKey, Loaded, Route};
 use crate::waterfall::Waterfall;
 
 /// Fetches `/trace/{id}` unless it is already loaded; a failure keeps what was loaded.
@@ -25,23 +25,41 @@ fn ensure_loaded(id: String) {
     let Some(api) = state.api.get_untracked() else {
         return;
     };
+    let url = tracescope_core::api::trace_url(&api.root, &id);
+    let wanted = Route::Trace(id.clone());
+    load_url(
+        state,
+        url,
+        format!("trace {id}"),
+        LoadKey::Trace(id),
+        move || state.route.get_untracked() == wanted,
+    );
+}
+
+/// Loads `url` in a new engine worker (this page only shows progress meanwhile) and shows it
+/// as `key` if `still_wanted()` after the load (the user may have moved on); a failure
+/// keeps what was loaded.
+pub fn load_url(
+    state: AppState,
+    url: String,
+    label: String,
+    key: LoadKey,
+    still_wanted: impl Fn() -> bool + 'static,
+) {
     state.busy.set(true);
     leptos::task::spawn_local(async move {
-        let url = tracescope_core::api::trace_url(&api.root, &id);
-        // The worker fetches and parses; this page only shows progress meanwhile.
-        let ticket = crate::progress::begin(state, format!("trace {id}"));
+        let ticket = crate::progress::begin(state, label);
         let result = EngineClient::open(LoadSource::Url(url.clone()), ticket.reporter()).await;
         drop(ticket);
         state.busy.set(false);
-        // The user may have moved on while this was in flight.
-        if state.route.get_untracked() != Route::Trace(id.clone()) {
+        if !still_wanted() {
             return;
         }
         match result {
             Ok((client, info)) => {
                 state.selected.set(0);
                 state.loaded.set(Some(Loaded {
-                    key: LoadKey::Trace(id),
+                    key,
                     client,
                     info: Arc::new(info),
                 }));

@@ -2,13 +2,9 @@
 //! and a tab strip above the trace view switches between them. The URL holds the tabs
 //! (`?trace=<shown>&tabs=a,b,c`), so the set can be shared and back/forward walks the tabs.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 
-use crate::engine_client::{EngineClient, LoadSource};
-use crate::error::{AppError, Origin};
-use crate::state::{use_app, AppState, LoadKey, Loaded, Route};
+use crate::state::{use_app, AppState, LoadKey, Route};
 
 /// The tabs the URL asks for (two or more ids), if any.
 pub fn tabs_in_url() -> Option<Vec<String>> {
@@ -49,31 +45,11 @@ fn ensure_loaded(state: AppState, ids: Vec<String>) {
     let Some(api) = state.api.get_untracked() else {
         return;
     };
-    state.busy.set(true);
-    leptos::task::spawn_local(async move {
-        let url = tracescope_core::api::trace_many_url(&api.root, &ids);
-        let ticket = crate::progress::begin(state, format!("{} traces", ids.len()));
-        let result = EngineClient::open(LoadSource::Url(url.clone()), ticket.reporter()).await;
-        drop(ticket);
-        state.busy.set(false);
-        if tabs_in_url().as_ref() != Some(&ids) {
-            return;
-        }
-        match result {
-            Ok((client, info)) => {
-                state.selected.set(0);
-                state.loaded.set(Some(Loaded {
-                    key: LoadKey::Many(ids),
-                    client,
-                    info: Arc::new(info),
-                }));
-            }
-            Err(e) => {
-                if let Some(e) = AppError::from_load(Origin::Url(&url), e) {
-                    state.fail(e);
-                }
-            }
-        }
+    let url = tracescope_core::api::trace_many_url(&api.root, &ids);
+    let label = format!("{} traces", ids.len());
+    let wanted = ids.clone();
+    crate::trace_view::load_url(state, url, label, LoadKey::Many(ids), move || {
+        tabs_in_url().as_ref() == Some(&wanted)
     });
 }
 
