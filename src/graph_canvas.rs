@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use tracescope_core::derive::dependency_graph::DependencyGraph;
-use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter, GraphText};
+use tracescope_core::draw_graph::{
+    paint_dependency_graph, GraphMarks, GraphPainter, GraphPlan, GraphText,
+};
 use tracescope_core::layout::color::{css, Theme};
 use tracescope_core::layout::dependency::{
     edge_at, edge_tooltip, node_at, node_tooltip, Camera, DependencyScene, ErrorRates,
@@ -123,14 +125,22 @@ struct Frame {
     pending: bool,
     /// The scene the camera was fitted to.
     fitted: Option<usize>,
-    /// What the last direct draw showed, and a picture of the whole graph for panning.
-    last_key: Option<CacheKey>,
-    cache: Option<Cache>,
-    /// The next draw is direct (and refreshes the picture): zooming has rested.
+    /// A picture of the whole graph, and one of the region around the view when the whole
+    /// graph at this zoom would be too big for one; blitted (stretched while zooming).
+    whole: Option<Picture>,
+    window: Option<Picture>,
+    /// The picture being painted, a slice per frame.
+    job: Option<Job>,
+    /// Zooming has rested: the next frame wants pictures at exactly the current zoom.
     sharp: bool,
     /// Pending "zoom rested" timer, and how to ask for a frame.
     settle_timer: Option<i32>,
     redraw: Option<Rc<dyn Fn()>>,
+    /// What the canvas shows when it was drawn directly (no picture yet): key, camera, size,
+    /// hover.
+    direct: Option<DirectKey>,
+    /// Asks for another frame (a picture is being painted).
+    again: Option<Rc<dyn Fn()>>,
 }
 
 /// After the last stretched frame, draws sharp again 150 ms later.
@@ -150,68 +160,262 @@ fn settle(f: &mut Frame) {
         .ok();
 }
 
+/// What a picture shows besides the camera: pictures of another key are dropped. Hover is
+/// not part of it (it is painted over the pictures each frame).
 #[derive(Clone, PartialEq)]
 struct CacheKey {
     scene: usize,
-    scale: u32,
     selected: Option<usize>,
     hops: u32,
-    hovered: (Option<usize>, Option<usize>),
     dark: bool,
     rates: (u64, u64),
-    size: (u32, u32),
 }
 
-struct Cache {
+type DirectKey = (CacheKey, Camera, (f32, f32), (Option<usize>, Option<usize>));
+
+/// Part of the graph (or all of it) painted at one zoom, in tiles: a canvas of millions of
+/// pixels costs milliseconds just to allocate (or to write to again while the screen still
+/// holds a copy), a tile a fraction of one.
+struct Picture {
     key: CacheKey,
-    canvas: HtmlCanvasElement,
+    scale: f32,
+    /// Layout coordinates of the picture's top-left corner; its size in CSS pixels.
+    origin: [f32; 2],
     w: f32,
     h: f32,
+    whole: bool,
+    tiles: Vec<Tile>,
 }
 
-/// Room around the graph in the cached picture (arrowheads, self-loops), CSS pixels.
-const CACHE_MARGIN: f32 = 48.0;
-/// Largest cached picture side, in device pixels.
-const CACHE_MAX_PX: f32 = 2560.0;
+/// A piece of a picture: its canvas and its place in the picture, CSS pixels.
+struct Tile {
+    canvas: HtmlCanvasElement,
+    at: [f32; 4],
+}
 
-/// The whole graph at `scale` on an offscreen canvas (CSS size returned), unless too big.
-fn picture(
-    scene: &DependencyScene,
-    g: &DependencyGraph,
-    scale: f32,
-    theme: &Theme,
-    rates: ErrorRates,
-    marks: GraphMarks<'_>,
-) -> Option<(HtmlCanvasElement, f32, f32)> {
-    let dpr = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0) as f32;
-    let w = scene.layout.width * scale + 2.0 * CACHE_MARGIN;
-    let h = scene.layout.height * scale + 2.0 * CACHE_MARGIN;
-    if w * dpr > CACHE_MAX_PX || h * dpr > CACHE_MAX_PX {
-        return None;
+/// Tile side, CSS pixels.
+const TILE: f32 = 512.0;
+
+impl Picture {
+    /// Where it lands on screen through `cam`: x, y, width, height.
+    fn placed(&self, cam: &Camera) -> [f32; 4] {
+        let [x, y] = cam.screen(self.origin);
+        let k = cam.scale / self.scale;
+        [x, y, self.w * k, self.h * k]
     }
-    let canvas: HtmlCanvasElement = web_sys::window()?
-        .document()?
-        .create_element("canvas")
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let ctx = crate::canvas::prepare(&canvas, w, h)?;
-    ctx.set_text_align("center");
-    ctx.set_text_baseline("middle");
-    ctx.set_line_cap("round");
-    let cam = Camera {
-        scale,
-        x: CACHE_MARGIN,
-        y: CACHE_MARGIN,
+
+    fn covers(&self, cam: &Camera, w: f32, h: f32) -> bool {
+        let [x, y, pw, ph] = self.placed(cam);
+        self.whole || (x <= 0.5 && y <= 0.5 && x + pw >= w - 0.5 && y + ph >= h - 0.5)
+    }
+
+    /// Draws the tiles that land on the `w × h` screen.
+    fn blit(&self, ctx: &CanvasRenderingContext2d, cam: &Camera, w: f32, h: f32) {
+        let [x, y, _, _] = self.placed(cam);
+        let k = cam.scale / self.scale;
+        let d = f64::from(dpr());
+        for t in &self.tiles {
+            let [tx, ty, tw, th] = t.at;
+            let (sx, sy, sw, sh) = (x + tx * k, y + ty * k, tw * k, th * k);
+            if sx > w || sy > h || sx + sw < 0.0 || sy + sh < 0.0 {
+                continue;
+            }
+            let _ = ctx
+                .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                    &t.canvas,
+                    0.0,
+                    0.0,
+                    f64::from(tw) * d,
+                    f64::from(th) * d,
+                    f64::from(sx),
+                    f64::from(sy),
+                    f64::from(sw),
+                    f64::from(sh),
+                );
+        }
+    }
+}
+
+/// A picture being painted, a few plan steps per frame (a plan per tile, culled to it), so
+/// that a big graph never costs one long frame.
+struct Job {
+    picture: Picture,
+    /// Tiles still to paint (their place in the picture), nearest the view's centre last.
+    todo: Vec<[f32; 4]>,
+    current: Option<(Tile, CanvasRenderingContext2d, GraphPlan, usize)>,
+    /// The selection and its neighbourhood (nodes, edges), for each tile's plan.
+    selected: Option<usize>,
+    lit: Option<(Vec<bool>, Vec<bool>)>,
+    theme: Theme,
+    rates: ErrorRates,
+    /// The last frame had no time for it.
+    starved: bool,
+}
+
+/// Room around the graph in a whole picture (arrowheads, self-loops), CSS pixels.
+const CACHE_MARGIN: f32 = 48.0;
+/// Largest picture side, in device pixels.
+const CACHE_MAX_PX: f32 = 4096.0;
+/// While zooming, a picture within this factor of the zoom is good enough (it is redrawn
+/// exactly when zooming rests).
+const NEAR_ENOUGH: f32 = 1.25;
+/// Time a frame may spend painting pictures (with the blits), in ms: the rest of a 16 ms
+/// frame is the browser's.
+const FRAME_BUDGET_MS: f64 = 6.0;
+
+fn dpr() -> f32 {
+    web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0) as f32
+}
+
+/// The largest zoom at which the whole graph fits in one picture.
+fn whole_max_scale(scene: &DependencyScene) -> f32 {
+    let room = CACHE_MAX_PX / dpr() - 2.0 * CACHE_MARGIN;
+    (room / scene.layout.width.max(1.0)).min(room / scene.layout.height.max(1.0))
+}
+
+impl Job {
+    /// Plans the picture a frame through `cam` (`w × h`) wants: the whole graph at this zoom
+    /// when it fits, else the region around the view (half a view more on each side).
+    fn new(
+        scene: &DependencyScene,
+        cam: &Camera,
+        (w, h): (f32, f32),
+        key: &CacheKey,
+        theme: Theme,
+        rates: ErrorRates,
+        marks: GraphMarks<'_>,
+    ) -> Option<Job> {
+        let s = cam.scale;
+        let whole = s <= whole_max_scale(scene);
+        let m = CACHE_MARGIN / s;
+        let (origin, pw, ph) = if whole {
+            (
+                [-m, -m],
+                scene.layout.width * s + 2.0 * CACHE_MARGIN,
+                scene.layout.height * s + 2.0 * CACHE_MARGIN,
+            )
+        } else {
+            // In layout coordinates, clipped to the graph (and its margin).
+            let x0 = ((-w / 2.0 - cam.x) / s).max(-m);
+            let y0 = ((-h / 2.0 - cam.y) / s).max(-m);
+            let x1 = ((1.5 * w - cam.x) / s).min(scene.layout.width + m);
+            let y1 = ((1.5 * h - cam.y) / s).min(scene.layout.height + m);
+            if x1 <= x0 || y1 <= y0 {
+                return None;
+            }
+            ([x0, y0], (x1 - x0) * s, (y1 - y0) * s)
+        };
+        // Tiles, painted from the view's centre outwards (`todo` is popped from the end).
+        let centre = [
+            w / 2.0 - (origin[0] * s + cam.x),
+            h / 2.0 - (origin[1] * s + cam.y),
+        ];
+        let mut todo = Vec::new();
+        let mut ty = 0.0;
+        while ty < ph {
+            let mut tx = 0.0;
+            while tx < pw {
+                todo.push([tx, ty, TILE.min(pw - tx), TILE.min(ph - ty)]);
+                tx += TILE;
+            }
+            ty += TILE;
+        }
+        let dist = |t: &[f32; 4]| {
+            let dx = t[0] + t[2] / 2.0 - centre[0];
+            let dy = t[1] + t[3] / 2.0 - centre[1];
+            dx * dx + dy * dy
+        };
+        todo.sort_by(|a, b| dist(b).total_cmp(&dist(a)));
+        Some(Job {
+            picture: Picture {
+                key: key.clone(),
+                scale: s,
+                origin,
+                w: pw,
+                h: ph,
+                whole,
+                tiles: Vec::with_capacity(todo.len()),
+            },
+            todo,
+            current: None,
+            selected: marks.selected,
+            lit: marks.lit.map(|(n, e)| (n.to_vec(), e.to_vec())),
+            theme,
+            rates,
+            starved: false,
+        })
+    }
+
+    fn done(&self) -> bool {
+        self.current.is_none() && self.todo.is_empty()
+    }
+
+    /// Paints one step: the next step of the current tile, or starts the next tile.
+    fn step(&mut self, g: &DependencyGraph, scene: &DependencyScene) {
+        if let Some((_, ctx, plan, next)) = &mut self.current {
+            let mut p = Painter2d { ctx, font: None };
+            plan.paint(&mut p, scene, *next..*next + 1);
+            *next += 1;
+            if *next >= plan.len() {
+                if let Some((tile, ..)) = self.current.take() {
+                    self.picture.tiles.push(tile);
+                }
+            }
+            return;
+        }
+        let Some(at) = self.todo.pop() else {
+            return;
+        };
+        let Some(canvas) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+        else {
+            return;
+        };
+        let Some(ctx) = crate::canvas::prepare(&canvas, at[2], at[3]) else {
+            return;
+        };
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        ctx.set_line_cap("round");
+        let s = self.picture.scale;
+        let tcam = Camera {
+            scale: s,
+            x: -self.picture.origin[0] * s - at[0],
+            y: -self.picture.origin[1] * s - at[1],
+        };
+        let marks = GraphMarks {
+            selected: self.selected,
+            hovered_node: None,
+            hovered_edge: None,
+            lit: self.lit.as_ref().map(|(n, e)| (n.as_slice(), e.as_slice())),
+        };
+        let plan = GraphPlan::new(
+            g,
+            scene,
+            &tcam,
+            at[2],
+            at[3],
+            &self.theme,
+            self.rates,
+            marks,
+        );
+        self.current = Some((Tile { canvas, at }, ctx, plan, 0));
+    }
+}
+
+/// Whether `p` (a finished picture or a job's) is what a frame through `cam` wants.
+fn good_enough(p: &Picture, cam: &Camera, w: f32, h: f32, exact: bool, whole: bool) -> bool {
+    let r = cam.scale / p.scale;
+    let near = if exact {
+        r == 1.0
+    } else {
+        (1.0 / NEAR_ENOUGH..=NEAR_ENOUGH).contains(&r)
     };
-    let mut p = Painter2d {
-        ctx: &ctx,
-        font: None,
-    };
-    paint_dependency_graph(&mut p, g, scene, &cam, w, h, theme, rates, marks);
-    Some((canvas, w, h))
+    near && p.whole == whole && p.covers(cam, w, h)
 }
 
 fn now_ms() -> f64 {
@@ -299,11 +503,14 @@ pub fn GraphCanvas(
         dragged: false,
         pending: false,
         fitted: None,
-        last_key: None,
-        cache: None,
+        whole: None,
+        window: None,
+        job: None,
         sharp: false,
         settle_timer: None,
         redraw: None,
+        again: None,
+        direct: None,
     })));
     let tooltip = RwSignal::new(None::<(f32, f32, String)>);
     let hover_cursor = RwSignal::new(false);
@@ -369,76 +576,127 @@ pub fn GraphCanvas(
         let rates_now = rates.try_get_untracked().unwrap_or_default();
         let key = CacheKey {
             scene: Arc::as_ptr(&d.scene.0) as usize,
-            scale: f.cam.scale.to_bits(),
             selected: sel,
             hops: hops.try_get_untracked().unwrap_or(1),
-            hovered: (f.hovered_node, f.hovered_edge),
             dark: theme == Theme::DARK,
             rates: (rates_now.low.to_bits(), rates_now.high.to_bits()),
-            size: (w.to_bits(), h.to_bits()),
         };
-        // Panning at a steady zoom blits a picture of the whole graph (when it fits in a
-        // bitmap); while zooming the picture is stretched, within 2× of its own zoom, then
-        // redrawn: once it leaves that range, or 150 ms after the wheel rests. Anything else
-        // draws directly, culled to the screen.
-        let sharp = std::mem::take(&mut f.sharp);
-        let near = f.cache.as_ref().map(|c| {
-            let same = CacheKey {
-                scale: c.key.scale,
-                ..key.clone()
-            } == c.key;
-            (same, f.cam.scale / f32::from_bits(c.key.scale))
-        });
-        let stretchable = matches!(near, Some((true, r)) if (0.5..=2.0).contains(&r));
-        let exact = f.cache.as_ref().is_some_and(|c| c.key == key);
-        let rebuild = !exact
-            && (sharp
-                || f.last_key.as_ref() == Some(&key)
-                || matches!(near, Some((true, _))) && !stretchable);
-        if rebuild || !stretchable {
-            f.cache = None;
+        let g = &d.graph.0;
+        let cam = f.cam;
+        // Panning and zooming blit pictures: one of the whole graph, and, zoomed in further
+        // than a whole picture allows, one of the region around the view on top. While
+        // zooming they are stretched; a picture nearer the zoom (exactly it once the wheel
+        // rests) is painted a slice per frame, never in one long frame. Only a graph seen for
+        // the first time (or a new selection, theme or error rates) is drawn directly.
+        let exact = std::mem::take(&mut f.sharp);
+        if f.whole.as_ref().is_some_and(|p| p.key != key) {
+            f.whole = None;
         }
-        if rebuild {
-            f.cache = picture(scene, &d.graph.0, f.cam.scale, &theme, rates_now, marks).map(
-                |(canvas, w, h)| Cache {
-                    key: key.clone(),
-                    canvas,
-                    w,
-                    h,
-                },
-            );
+        if f.window.as_ref().is_some_and(|p| p.key != key) {
+            f.window = None;
         }
-        let blit = f.cache.as_ref().map(|c| {
-            let ratio = f.cam.scale / f32::from_bits(c.key.scale);
-            (c.canvas.clone(), c.w, c.h, ratio)
-        });
-        if let Some((picture, pw, ph, ratio)) = blit {
+        if f.job.as_ref().is_some_and(|j| j.picture.key != key) {
+            f.job = None;
+        }
+        let mut p = Painter2d {
+            ctx: &ctx,
+            font: None,
+        };
+        let want_whole = cam.scale <= whole_max_scale(scene);
+        if want_whole {
+            f.window = None;
+        }
+        let shown = if want_whole {
+            f.whole.as_ref()
+        } else {
+            f.window.as_ref().filter(|p| p.covers(&cam, w, h))
+        };
+        let stretched = shown.is_some_and(|p| p.scale != cam.scale);
+        let satisfied =
+            shown.is_some_and(|p| good_enough(p, &cam, w, h, exact || !stretched, want_whole));
+        let no_picture = f.whole.is_none() && shown.is_none();
+        let direct = (key.clone(), cam, (w, h), (f.hovered_node, f.hovered_edge));
+        // Still painting the first picture and nothing moved: the canvas shows this already.
+        let paint_view = !(no_picture && f.direct.as_ref() == Some(&direct));
+        f.direct = no_picture.then_some(direct);
+        if paint_view && no_picture {
+            let marks = GraphMarks {
+                hovered_node: None,
+                hovered_edge: None,
+                ..marks
+            };
+            paint_dependency_graph(&mut p, g, scene, &cam, w, h, &theme, rates_now, marks);
+        } else if paint_view {
             ctx.set_global_alpha(1.0);
             ctx.set_fill_style_str(&css(theme.background));
             ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
-            let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-                &picture,
-                f64::from(f.cam.x - CACHE_MARGIN * ratio),
-                f64::from(f.cam.y - CACHE_MARGIN * ratio),
-                f64::from(pw * ratio),
-                f64::from(ph * ratio),
-            );
-            if ratio != 1.0 {
+            // The whole graph, the region around the view over it, and the tiles of the
+            // picture being painted over both: sharper tiles appear as they are done.
+            let job = f.job.as_ref().map(|j| &j.picture);
+            for pic in [f.whole.as_ref(), f.window.as_ref(), job]
+                .into_iter()
+                .flatten()
+            {
+                pic.blit(&ctx, &cam, w, h);
+            }
+            if stretched {
                 settle(&mut f);
             }
-        } else {
-            let mut p = Painter2d {
-                ctx: &ctx,
-                font: None,
-            };
-            paint_dependency_graph(
-                &mut p, &d.graph.0, scene, &f.cam, w, h, &theme, rates_now, marks,
+        }
+        if paint_view {
+            GraphPlan::hover(g, scene, &cam, w, h, &theme, rates_now, marks).paint(
+                &mut p,
+                scene,
+                0..usize::MAX,
             );
         }
-        f.last_key = Some(key);
+        // The picture this view wants: keep painting one that will do, else start anew.
+        let job_fits = f.job.as_ref().is_some_and(|j| {
+            let exact = exact || j.picture.scale == cam.scale;
+            good_enough(&j.picture, &cam, w, h, exact, want_whole)
+        });
+        if !satisfied && !job_fits {
+            f.job = Job::new(scene, &cam, (w, h), &key, theme, rates_now, marks);
+        } else if f.job.is_none() && f.whole.is_none() {
+            // Zoomed in: the whole graph too, as sharp as one picture allows, for panning
+            // out of the region and zooming out.
+            let whole_cam = Camera {
+                scale: whole_max_scale(scene),
+                ..cam
+            };
+            f.job = Job::new(scene, &whole_cam, (w, h), &key, theme, rates_now, marks);
+        }
+        let mut more = false;
+        if let Some(mut job) = f.job.take() {
+            // Within the frame's budget; but a step at least every other frame, so that a
+            // machine too slow for the budget still gets there.
+            let mut stepped = false;
+            while !job.done() && (now_ms() - start < FRAME_BUDGET_MS || (!stepped && job.starved)) {
+                job.step(g, scene);
+                stepped = true;
+            }
+            job.starved = !stepped;
+            if job.done() {
+                let slot = if job.picture.whole {
+                    &mut f.whole
+                } else {
+                    &mut f.window
+                };
+                *slot = Some(job.picture);
+            } else {
+                f.job = Some(job);
+            }
+            // Show the new tiles, or go on painting.
+            more = true;
+        }
         ctx.set_global_alpha(1.0);
         record_draw(now_ms() - start);
         write_node_hook(&wrap_ref, scene, &d.graph.0, &f.cam, w, h);
+        let again = f.again.clone();
+        drop(f);
+        if let (true, Some(again)) = (more, again) {
+            again();
+        }
     };
     let draw = StoredValue::new_local(Rc::new(draw) as Rc<dyn Fn()>);
     let schedule = move || {
@@ -455,6 +713,7 @@ pub fn GraphCanvas(
     };
 
     frame.with_value(|f| {
+        f.borrow_mut().again = Some(Rc::new(schedule));
         f.borrow_mut().redraw = Some(Rc::new(move || {
             let f = frame.get_value();
             {
