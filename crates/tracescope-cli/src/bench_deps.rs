@@ -1,13 +1,18 @@
 //! `tracescope bench-deps`: the dependency graph view on synthetic service graphs
 //! (`synthetic_links`), natively, as a markdown table: building the graph from links, the
 //! layered layout (the whole scene: filter, sizes, layout), and the core's share of a frame
-//! at fit-to-screen (painting into a painter that draws nothing). `--emit SxE` prints the
-//! links of one size instead, as a `/dependencies` answer.
+//! at fit-to-screen (painting into a painter that draws nothing); then the dependency links
+//! of one synthetic trace (Zipkin's linker, which the engine runs on every trace it loads for
+//! the trace view's services tab) at 10k, 100k and 1M spans (`--trace-sizes`). `--emit SxE`
+//! prints the links of one size instead, as a `/dependencies` answer.
 
 use std::time::Instant;
 
+use tracescope_core::derive::dependencies::dependency_links;
 use tracescope_core::derive::dependency_graph::{synthetic_links, DependencyGraph};
+use tracescope_core::derive::{derive, DeriveOptions};
 use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter, GraphText};
+use tracescope_core::import::import;
 use tracescope_core::layout::color::Theme;
 use tracescope_core::layout::dependency::{
     dependency_scene, Camera, DependencyRequest, ErrorRates,
@@ -16,6 +21,7 @@ use tracescope_core::layout::dependency::{
 use crate::{write_stdout, Failure};
 
 const DEFAULT_SIZES: &[(usize, usize)] = &[(100, 500), (300, 1500), (1000, 5000), (2000, 10000)];
+const DEFAULT_TRACE_SIZES: &[usize] = &[10_000, 100_000, 1_000_000];
 
 /// Counts path operations, so the work cannot be optimised away.
 #[derive(Default)]
@@ -68,6 +74,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
     let mut sizes = DEFAULT_SIZES.to_vec();
+    let mut trace_sizes = DEFAULT_TRACE_SIZES.to_vec();
     let mut runs = 5usize;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -77,6 +84,14 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         };
         match arg.as_str() {
             "--sizes" => sizes = parse_sizes(value()?).map_err(Failure::Usage)?,
+            "--trace-sizes" => {
+                let v = value()?;
+                trace_sizes = v
+                    .split(',')
+                    .map(|t| t.trim().parse::<usize>().ok().filter(|&n| n > 0))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| Failure::Usage(format!("--trace-sizes: not counts: {v:?}")))?;
+            }
             // The benchmark's input as a `/dependencies` answer, for the browser benchmark.
             "--emit" => {
                 let size = parse_sizes(value()?).map_err(Failure::Usage)?;
@@ -153,6 +168,40 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
             median(frame_ms),
         ));
         eprintln!("[bench-deps] {services}x{edges} done ({ops} path ops)");
+    }
+    out.push_str(&format!(
+        "\n### dependency links of one trace, native ({runs} run{} per size, median)\n\n\
+         | spans | services | links | links ms |\n|---:|---:|---:|---:|\n",
+        if runs == 1 { "" } else { "s" },
+    ));
+    for spans in trace_sizes {
+        let bytes = tracescope_bench::input(spans);
+        let trace = import(&bytes)
+            .map_err(|e| Failure::Input(format!("synthetic input: {e}")))?
+            .traces
+            .into_iter()
+            .next()
+            .ok_or_else(|| Failure::Input("synthetic input gave no trace".into()))?;
+        drop(bytes);
+        let d = derive(trace, DeriveOptions::default());
+        let mut ms = Vec::new();
+        let mut links = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            links = dependency_links([&d]);
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let services: std::collections::HashSet<&str> = links
+            .iter()
+            .flat_map(|l| [l.parent.as_str(), l.child.as_str()])
+            .collect();
+        out.push_str(&format!(
+            "| {spans} | {} | {} | {:.1} |\n",
+            services.len(),
+            links.len(),
+            median(ms)
+        ));
+        eprintln!("[bench-deps] links of a {spans}-span trace done");
     }
     write_stdout(out.as_bytes())
 }

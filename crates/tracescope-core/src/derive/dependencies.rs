@@ -29,6 +29,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{Derived, SpanTree};
+use crate::hash::FxHashMap;
 use crate::model::{Kind, SpanIdx, StrId, Trace};
 
 /// One edge of the service dependency graph, in Zipkin's JSON shape.
@@ -66,18 +67,25 @@ impl DependencyLinker {
 
     /// Adds the links of one cleaned trace and its tree.
     pub fn put_trace(&mut self, trace: &Trace, tree: &SpanTree) -> &mut Self {
-        // Counted by interned name first: one allocation per link, not per span.
-        let mut local: HashMap<(StrId, StrId), (u64, u64)> = HashMap::new();
+        // Counted by interned name first: one allocation per link, not per span; a fast
+        // hash, as this runs once per span on every trace loaded.
+        let mut local: FxHashMap<(StrId, StrId), (u64, u64)> = FxHashMap::default();
         let mut add = |parent: StrId, child: StrId, error: bool| {
             let e = local.entry((parent, child)).or_default();
             e.0 += 1;
             e.1 += u64::from(error);
         };
         let spans = &trace.spans;
-        let kind_of = |i: usize| match spans[i].kind {
-            Kind::Internal => Kind::Unspecified,
-            k => k,
-        };
+        // Kinds in a byte each: the walk below visits parents in tree order, all over the
+        // span array, and a span is hundreds of bytes.
+        let kinds: Vec<Kind> = spans
+            .iter()
+            .map(|s| match s.kind {
+                Kind::Internal => Kind::Unspecified,
+                k => k,
+            })
+            .collect();
+        let kind_of = |i: usize| kinds[i];
         // Nearest ancestor with a kind, by span index.
         let mut remote_ancestor = vec![NONE; spans.len()];
         for &node in &tree.preorder {
