@@ -8,19 +8,21 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 use tracescope_core::draw::{paint_waterfall, Marks};
-use tracescope_core::engine::{tooltip, TraceInfo};
+use tracescope_core::engine::TraceInfo;
 use tracescope_core::layout::color::Theme;
 use tracescope_core::layout::minimap;
 use tracescope_core::layout::model::{flag, WaterfallModel};
 use tracescope_core::layout::rows::{
     collapse_all, collapse_shorter_than, collapse_to_depth, rows, with_ancestors, RowsRequest,
 };
+use tracescope_core::layout::time_axis::format_duration;
 use tracescope_core::layout::waterfall::{scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
 use wasm_bindgen::JsCast;
 
 use crate::canvas::{prepare, CanvasPainter};
 use crate::detail::SpanDetailPanel;
 use crate::engine_client::EngineClient;
+use crate::i18n::{tr, Lang, Msg};
 use crate::state::use_app;
 
 const MINIMAP_HEIGHT: f32 = 56.0;
@@ -211,7 +213,7 @@ pub fn Waterfall(
             .or_else(|| crate::url::param("filter"))
             .unwrap_or_default(),
     );
-    let filter_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let filter_error: RwSignal<Option<tracescope_core::filter::FilterError>> = RwSignal::new(None);
     let mode = RwSignal::new(FilterMode::Dim);
     let critical_on = RwSignal::new(false);
     let focus_label: RwSignal<Option<String>> = RwSignal::new(None);
@@ -510,7 +512,7 @@ pub fn Waterfall(
                             s.rebuild_rows();
                         });
                     }
-                    Err(e) => filter_error.set(Some(e.to_string())),
+                    Err(e) => filter_error.set(Some(e)),
                 }
                 schedule();
             });
@@ -668,15 +670,8 @@ pub fn Waterfall(
                     }
                     let hovered = vp.row_at(y, s.rows.len()).map(|r| s.rows[r]);
                     s.hovered = hovered;
-                    tooltip_text = hovered.and_then(|p| {
-                        let k = p as usize;
-                        let mut t = tooltip(&s.m, k)?;
-                        t.push_str(&format!(
-                            " · self {}",
-                            tracescope_core::layout::time_axis::format_duration(s.m.self_time[k])
-                        ));
-                        Some(t)
-                    });
+                    let lang = app.lang.get_untracked();
+                    tooltip_text = hovered.and_then(|p| span_tooltip(&s.m, p as usize, lang));
                 }
             }
         });
@@ -937,7 +932,7 @@ pub fn Waterfall(
     });
 
     let depth_options = (1..=8u32)
-        .map(|d| view! { <option value=d.to_string()>{format!("{d} levels")}</option> })
+        .map(|d| view! { <option value=d.to_string()>{move || Msg::DepthLevels.fill(app.lang.get(), &[("n", &d.to_string())])}</option> })
         .collect_view();
     let run_filter_input = run_filter.clone();
     let filter_editing = StoredValue::new(false);
@@ -953,7 +948,7 @@ pub fn Waterfall(
                         type="search"
                         class="filter"
                         data-testid="trace-filter"
-                        placeholder="Filter: service:api  http.status_code=500  dur>10ms  is:error   ( / )"
+                        placeholder=tr(Msg::TraceFilterPlaceholder)
                         node_ref=filter_input
                         prop:value=move || filter_text.get()
                         on:keydown=move |ev: web_sys::KeyboardEvent| {
@@ -979,7 +974,7 @@ pub fn Waterfall(
                     />
                     <select
                         data-testid="filter-mode"
-                        title="How non-matching spans are shown"
+                        title=tr(Msg::FilterModeTitle)
                         on:change=move |ev| {
                             let m = if event_target_value(&ev) == "only" { FilterMode::Only } else { FilterMode::Dim };
                             mode.set(m);
@@ -991,34 +986,38 @@ pub fn Waterfall(
                             schedule();
                         }
                     >
-                        <option value="dim">"Dim others"</option>
-                        <option value="only">"Only matches"</option>
+                        <option value="dim">{tr(Msg::FilterDimOthers)}</option>
+                        <option value="only">{tr(Msg::FilterOnlyMatches)}</option>
                     </select>
                     <span class="matches" data-testid="match-count">
-                        {move || match (filter_error.get(), match_count.get()) {
-                            (Some(e), _) => e,
-                            (None, Some(n)) => format!("{n} match{}", if n == 1 { "" } else { "es" }),
-                            (None, None) => String::new(),
+                        {move || {
+                            let lang = app.lang.get();
+                            match (filter_error.get(), match_count.get()) {
+                                (Some(e), _) => Msg::FilterInvalid.fill(lang, &[("message", &e.message), ("at", &(e.at + 1).to_string())]),
+                                (None, Some(1)) => Msg::OneMatch.text(lang).to_string(),
+                                (None, Some(n)) => Msg::MatchCount.fill(lang, &[("n", &n.to_string())]),
+                                (None, None) => String::new(),
+                            }
                         }}
                     </span>
-                    <button title="Previous match (N)" on:click=move |_| step_match(false)>"↑"</button>
-                    <button title="Next match (n)" on:click=move |_| step_match(true)>"↓"</button>
+                    <button title=tr(Msg::PrevMatchTitle) on:click=move |_| step_match(false)>"↑"</button>
+                    <button title=tr(Msg::NextMatchTitle) on:click=move |_| step_match(true)>"↓"</button>
                     <span class="sep"></span>
-                    <button data-testid="collapse-all" on:click=move |_| set_collapsed(st.with_value(|s| collapse_all(&s.m)))>"Collapse all"</button>
-                    <button data-testid="expand-all" on:click=move |_| set_collapsed(vec![false; n])>"Expand all"</button>
-                    <select data-testid="collapse-depth" title="Show this many levels" on:change=move |ev| {
+                    <button data-testid="collapse-all" on:click=move |_| set_collapsed(st.with_value(|s| collapse_all(&s.m)))>{tr(Msg::CollapseAll)}</button>
+                    <button data-testid="expand-all" on:click=move |_| set_collapsed(vec![false; n])>{tr(Msg::ExpandAll)}</button>
+                    <select data-testid="collapse-depth" title=tr(Msg::DepthTitle) on:change=move |ev| {
                         if let Ok(d) = event_target_value(&ev).parse::<u32>() {
                             set_collapsed(st.with_value(|s| collapse_to_depth(&s.m, d)));
                         }
                     }>
-                        <option value="">"Depth…"</option>
+                        <option value="">{tr(Msg::DepthPlaceholder)}</option>
                         {depth_options}
                     </select>
                     <input
                         class="short"
                         data-testid="collapse-shorter"
-                        placeholder="collapse < 1ms"
-                        title="Collapse every subtree shorter than this (e.g. 500us, 2ms)"
+                        placeholder=tr(Msg::CollapseShorterPlaceholder)
+                        title=tr(Msg::CollapseShorterTitle)
                         on:change=move |ev| {
                             if let Some(us) = tracescope_core::filter::parse_duration(&event_target_value(&ev)) {
                                 set_collapsed(st.with_value(|s| collapse_shorter_than(&s.m, us)));
@@ -1030,9 +1029,9 @@ pub fn Waterfall(
                         <input type="checkbox" data-testid="critical-toggle"
                             prop:checked=move || critical_on.get()
                             on:change=move |ev| critical_on.set(event_target_checked(&ev)) />
-                        "Critical path"
+                        {tr(Msg::CriticalPath)}
                     </label>
-                    <label class="toggle" title=format!("Clock-skew correction: moves server spans inside their clients ({skew_count} spans moved)")>
+                    <label class="toggle" title=move || Msg::SkewTitle.fill(app.lang.get(), &[("n", &skew_count.to_string())])>
                         <input type="checkbox" data-testid="skew-toggle"
                             prop:checked=move || skew.get()
                             on:change=move |ev| {
@@ -1040,15 +1039,15 @@ pub fn Waterfall(
                                 write_url(Hist::Push, &[("skew", (!on).then(|| "off".to_string()))]);
                                 skew.set(on);
                             } />
-                        "Skew correction"
+                        {tr(Msg::SkewCorrection)}
                     </label>
-                    <button data-testid="zoom-reset" disabled=move || !zoomed.get() on:click=move |_| zoom_reset()>"Reset zoom"</button>
-                    <button title="Keyboard shortcuts (?)" on:click=move |_| help_open.update(|h| *h = !*h)>"?"</button>
+                    <button data-testid="zoom-reset" disabled=move || !zoomed.get() on:click=move |_| zoom_reset()>{tr(Msg::ResetZoom)}</button>
+                    <button title=tr(Msg::ShortcutsTitle) data-testid="shortcuts-toggle" on:click=move |_| help_open.update(|h| *h = !*h)>"?"</button>
                 </div>
                 {move || focus_label.get().map(|label| view! {
                     <div class="breadcrumb" data-testid="focus-breadcrumb">
-                        <button on:click=move |_| set_focus(None)>"← Whole trace"</button>
-                        <span>"Focused on "<b>{label}</b></span>
+                        <button on:click=move |_| set_focus(None)>{tr(Msg::WholeTrace)}</button>
+                        <span>{tr(Msg::FocusedOn)}<b>{label}</b></span>
                     </div>
                 })}
                 <div
@@ -1255,31 +1254,63 @@ fn draw_minimap(
 
 #[component]
 fn Shortcuts(on_close: impl Fn() + 'static) -> impl IntoView {
-    let keys: &[(&str, &str)] = &[
-        ("↑ ↓  j k", "Select previous / next span"),
-        ("← →", "Collapse / expand the selected span"),
-        ("Shift+← →  h l", "Pan the time axis"),
-        ("+  −", "Zoom in / out"),
-        ("0", "Reset zoom"),
-        ("Ctrl+wheel", "Zoom at the pointer"),
-        ("Shift+wheel, drag", "Pan"),
-        ("Drag on the ruler or minimap", "Zoom into a time range"),
-        ("PageUp PageDown Home End Space", "Scroll"),
-        ("/", "Focus the filter"),
-        ("n  N", "Next / previous match"),
-        ("f", "Focus the selected subtree"),
-        ("Backspace", "Back to the whole trace"),
-        ("c", "Toggle the critical path"),
-        ("Esc", "Clear the filter, then the selection"),
-        ("?", "Show or hide this list"),
+    // Key names (Shift, PageUp, Esc …) are what is printed on keyboards and stay as they are;
+    // words around them are translated.
+    let keys: &[(Key, Msg)] = &[
+        (Key::Plain("↑ ↓  j k"), Msg::KeySelectPrevNext),
+        (Key::Plain("← →"), Msg::KeyCollapseExpand),
+        (Key::Plain("Shift+← →  h l"), Msg::KeyPan),
+        (Key::Plain("+  −"), Msg::KeyZoomInOut),
+        (Key::Plain("0"), Msg::ResetZoom),
+        (Key::Words(Msg::KeyCtrlWheel), Msg::KeyZoomAtPointer),
+        (Key::Words(Msg::KeyShiftWheelDrag), Msg::KeyPanShort),
+        (Key::Words(Msg::KeyDragRuler), Msg::KeyZoomRange),
+        (Key::Plain("PageUp PageDown Home End Space"), Msg::KeyScroll),
+        (Key::Plain("/"), Msg::KeyFocusFilter),
+        (Key::Plain("n  N"), Msg::KeyNextPrevMatch),
+        (Key::Plain("f"), Msg::KeyFocusSubtree),
+        (Key::Plain("Backspace"), Msg::KeyBackToWhole),
+        (Key::Plain("c"), Msg::KeyToggleCritical),
+        (Key::Plain("Esc"), Msg::KeyClearFilter),
+        (Key::Plain("?"), Msg::KeyShowHide),
     ];
     view! {
-        <div class="shortcuts" data-testid="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
-            <h3>"Keyboard shortcuts"</h3>
+        <div class="shortcuts" data-testid="shortcuts" role="dialog" aria-label=tr(Msg::ShortcutsHeading)>
+            <h3>{tr(Msg::ShortcutsHeading)}</h3>
             <table>
-                {keys.iter().map(|(k, v)| view! { <tr><td class="key">{*k}</td><td>{*v}</td></tr> }).collect_view()}
+                {keys.iter().map(|&(k, v)| {
+                    let key = move || match k {
+                        Key::Plain(s) => s,
+                        Key::Words(m) => tr(m)(),
+                    };
+                    view! { <tr><td class="key">{key}</td><td>{tr(v)}</td></tr> }
+                }).collect_view()}
             </table>
-            <button on:click=move |_| on_close()>"Close"</button>
+            <button on:click=move |_| on_close()>{tr(Msg::Close)}</button>
         </div>
     }
+}
+
+/// A shortcut's keys: printed key names, or words to translate.
+#[derive(Clone, Copy)]
+enum Key {
+    Plain(&'static str),
+    Words(Msg),
+}
+
+/// The hover tooltip of span `pos`: name, duration, start and self time.
+fn span_tooltip(m: &WaterfallModel, pos: usize, lang: Lang) -> Option<String> {
+    if pos >= m.len() {
+        return None;
+    }
+    Some(Msg::SpanTooltip.fill(
+        lang,
+        &[
+            ("service", m.label(m.service[pos])),
+            ("name", m.label(m.name[pos])),
+            ("duration", &format_duration(m.duration[pos])),
+            ("start", &format_duration(m.start[pos])),
+            ("self", &format_duration(m.self_time[pos])),
+        ],
+    ))
 }

@@ -102,7 +102,7 @@ export default [
       // A bad value is reported, the others still apply.
       await page.goto(`${app.url}/index.html?embed=1&hide=minimap,sidebar&trace=${trace.id}`);
       const text = await waitForError(page);
-      assert.match(text, /hide="sidebar" was ignored: expected minimap, search, detail or summary/);
+      assert.match(text, /hide="sidebar" was ignored: expected one of minimap, search, detail, summary/);
       await waitForTraceView(page, { traceId: trace.id });
       assert.equal(await page.locator(sel('minimap')).isVisible(), false, 'the valid part of hide= applies');
     },
