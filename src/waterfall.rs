@@ -231,6 +231,11 @@ pub fn Waterfall(
         .filter(|f| *f & flag::SKEW_ADJUSTED != 0)
         .count();
 
+    // The URL names the selected span by its span id, which the engine knows (the model
+    // carries only span indices).
+    let engine = StoredValue::new_local(client.clone());
+    let trace_id = info.trace_id.clone();
+
     let n = model.len();
     // An embedding may ask for the tree collapsed below a depth (`collapse=`).
     let initial_collapsed = match app.embed.with_untracked(|o| o.collapse) {
@@ -400,7 +405,24 @@ pub fn Waterfall(
             crate::embed::span_selected(app, trace, span);
         }
         selected_span.set(span);
-        write_url(hist, &[("span", span.map(|s| s.to_string()))]);
+        match (span, hist) {
+            (_, Hist::Keep) => {}
+            (None, _) => write_url(hist, &[("span", None)]),
+            (Some(sp), _) => {
+                let client = engine.get_value();
+                leptos::task::spawn_local(async move {
+                    let Some(d) = client.span_detail(trace, sp).await else {
+                        return;
+                    };
+                    // Only if the span is still the selection (clicks can outrun the engine).
+                    if selected_span.try_get_untracked() == Some(Some(sp)) {
+                        app.span_hint
+                            .set_value(Some((d.trace_id.clone(), sp, d.span_id.clone())));
+                        write_url(hist, &[("span", Some(d.span_id))]);
+                    }
+                });
+            }
+        }
         sync_counts();
         schedule();
     };
@@ -541,15 +563,51 @@ pub fn Waterfall(
         }
     };
 
+    // Selects the span the URL's `span=` names (a span id), or nothing when it names none.
+    // The engine answers asynchronously; the view may be gone by then.
+    let select_from_url = move || {
+        let wanted = crate::url::param("span").filter(|v| !v.trim().is_empty());
+        let Some(id) = wanted else {
+            if st.try_with_value(|s| s.selected).flatten().is_some() {
+                select(None, Hist::Keep);
+            }
+            return;
+        };
+        // The span selected last, when the URL still names it (no engine round trip, and the
+        // same one of two halves sharing the id).
+        let hinted = app.span_hint.with_value(|h| {
+            h.as_ref()
+                .filter(|(t, _, i)| *t == trace_id && i.eq_ignore_ascii_case(id.trim()))
+                .map(|(_, span, _)| *span)
+        });
+        let select_span = move |span: Option<u32>| {
+            let Some(Some((pos, selected))) = st.try_with_value(|s| {
+                let pos = span.and_then(|sp| s.m.span.iter().position(|&x| x == sp));
+                pos.map(|p| (p as u32, s.selected))
+            }) else {
+                return;
+            };
+            if Some(pos) != selected {
+                select(Some(pos), Hist::Keep);
+            }
+        };
+        if hinted.is_some() {
+            select_span(hinted);
+            return;
+        }
+        let client = engine.get_value();
+        leptos::task::spawn_local(async move {
+            let span = client.find_span(trace, id.clone()).await;
+            if crate::url::param("span").as_deref() != Some(id.as_str()) {
+                return;
+            }
+            select_span(span);
+        });
+    };
+
     // Restore a shared view from the URL: span, zoom and filter.
     {
-        let restore_span = crate::url::param("span").and_then(|v| v.parse::<u32>().ok());
-        if let Some(span) = restore_span {
-            let pos = st.with_value(|s| s.m.span.iter().position(|&x| x == span));
-            if let Some(p) = pos {
-                select(Some(p as u32), Hist::Keep);
-            }
-        }
+        select_from_url();
         let q = filter_text.get_untracked();
         if !q.trim().is_empty() {
             run_filter(q, Hist::Keep);
@@ -560,16 +618,7 @@ pub fn Waterfall(
     let apply_url = {
         let run_filter = run_filter.clone();
         move || {
-            let span = crate::url::param("span").and_then(|v| v.parse::<u32>().ok());
-            let Some((pos, selected)) = st.try_with_value(|s| {
-                let pos = span.and_then(|sp| s.m.span.iter().position(|&x| x == sp));
-                (pos.map(|p| p as u32), s.selected)
-            }) else {
-                return;
-            };
-            if pos != selected {
-                select(pos, Hist::Keep);
-            }
+            select_from_url();
             let q = crate::url::param("q")
                 .or_else(|| crate::url::param("filter"))
                 .unwrap_or_default();
