@@ -14,9 +14,7 @@ use leptos::prelude::*;
 use tracescope_core::derive::dependency_graph::DependencyGraph;
 use tracescope_core::draw_graph::{paint_dependency_graph, GraphMarks, GraphPainter, GraphText};
 use tracescope_core::layout::color::{css, Theme};
-use tracescope_core::layout::dependency::{
-    edge_at, node_at, short_count, Camera, DependencyScene, ErrorRates,
-};
+use tracescope_core::layout::dependency::{edge_at, node_at, Camera, DependencyScene, ErrorRates};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -691,7 +689,7 @@ fn edge_tooltip(g: &DependencyGraph, scene: &DependencyScene, e: usize, lang: La
         &[
             ("parent", &g.services[ge.parent as usize]),
             ("child", &g.services[ge.child as usize]),
-            ("calls", &short_count(ge.calls)),
+            ("calls", &ge.calls.to_string()),
             ("errors", &ge.errors.to_string()),
             ("rate", &format!("{:.1}", ge.error_rate() * 100.0)),
         ],

@@ -225,7 +225,7 @@ fn detail(p: &Progress, lang: Lang) -> String {
         ),
         Stage::Reading => format_bytes(p.done),
         Stage::Parsing if p.total > 0 => format_bytes(p.total),
-        Stage::Deriving if p.total > 1 => Msg::TraceNofM.fill(
+        Stage::Deriving if p.total > 1 => Msg::DerivingTraceNofM.fill(
             lang,
             &[
                 ("n", &(p.done + 1).to_string()),

@@ -317,6 +317,8 @@ pub fn Waterfall(
                         FilterMode::Only => None,
                     },
                     critical: s.critical,
+                    unknown_service: Msg::Unknown
+                        .text(app.lang.try_get_untracked().unwrap_or_default()),
                 };
                 let mut painter = CanvasPainter::new(&ctx);
                 paint_waterfall(&mut painter, &s.m, &sc, &vp, &theme, marks);
@@ -977,6 +979,11 @@ pub fn Waterfall(
     Effect::new(move |_| {
         let on = critical_on.get();
         st.update_value(|s| s.critical = on);
+        schedule();
+    });
+    // The name column's "(unknown)" is drawn in the UI's language.
+    Effect::new(move |_| {
+        app.lang.track();
         schedule();
     });
 

@@ -41,6 +41,9 @@ pub struct Marks<'a> {
     pub dim: Option<&'a [bool]>,
     /// Overlay the critical path.
     pub critical: bool,
+    /// The name column's label for a span without a service, in the UI's language
+    /// (empty: `(unknown)`).
+    pub unknown_service: &'a str,
 }
 
 /// Approximate advance of one character of the 12px UI font; used to shorten labels
@@ -131,10 +134,12 @@ pub fn paint_waterfall(
         }
         p.fill_rect(x + 12.0, y + 5.0, 4.0, ROW_HEIGHT - 10.0, scene.color[i]);
         let service = m.label(m.service[k]);
-        let service = if service.is_empty() {
+        let service = if !service.is_empty() {
+            service
+        } else if marks.unknown_service.is_empty() {
             "(unknown)"
         } else {
-            service
+            marks.unknown_service
         };
         let mut tx = x + 20.0;
         let avail = vp.name_width - tx - 4.0;

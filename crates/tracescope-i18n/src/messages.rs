@@ -52,7 +52,7 @@ messages! {
     ApiResolving { en: "resolving…", zh: "正在解析…" }
     Dismiss { en: "Dismiss", zh: "关闭" }
     Language { en: "Language", zh: "语言" }
-    NavSearch { en: "Search", zh: "搜索" }
+    NavSearch { en: "Search", zh: "查询" }
     NavDependencies { en: "Dependencies", zh: "依赖" }
     NoTrace { en: "No trace to show.", zh: "没有可显示的链路。" }
 
@@ -272,6 +272,7 @@ messages! {
     StageBuilding { en: "Building view", zh: "构建视图" }
     BytesOf { en: "{done} of {total}", zh: "{done} / {total}" }
     TraceNofM { en: "Trace {n} of {count}", zh: "第 {n} 条链路，共 {count} 条" }
+    DerivingTraceNofM { en: "trace {n} of {count}", zh: "第 {n} / {count} 条链路" }
 
     // Trace view: header
     LoadingTrace { en: "Loading trace…", zh: "正在加载链路…" }
@@ -373,7 +374,7 @@ messages! {
     SelfTime { en: "Self time", zh: "自身耗时" }
     DetailChildren { en: "Children", zh: "子 Span 数" }
     DetailStatus { en: "Status", zh: "状态" }
-    DetailScope { en: "Scope", zh: "插桩范围" }
+    DetailScope { en: "Scope", zh: "插桩库" }
     DetailClockSkew { en: "Clock skew", zh: "时钟偏差" }
     SkewMovedLater { en: "moved {d} later by clock-skew correction", zh: "时钟偏差校正后推迟了 {d}" }
     SkewMovedEarlier { en: "moved {d} earlier by clock-skew correction", zh: "时钟偏差校正后提前了 {d}" }
@@ -425,7 +426,7 @@ messages! {
     CallCount { en: "{n} calls", zh: "{n} 次调用" }
     ZoomIn { en: "Zoom in", zh: "放大" }
     ZoomOut { en: "Zoom out", zh: "缩小" }
-    Fit { en: "Fit", zh: "适应" }
+    Fit { en: "Fit", zh: "适应窗口" }
     FitTitle { en: "Fit to screen", zh: "适应屏幕" }
     SaveGraphPng { en: "Save the graph as PNG", zh: "将依赖图保存为 PNG" }
     GraphEdgeCard {
