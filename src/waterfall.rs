@@ -307,6 +307,7 @@ pub fn Waterfall(
                 }
             }
             let theme = *s.theme();
+            let lang = app.lang.try_get_untracked().unwrap_or_default();
             if let Some(ctx) = prepare(&canvas, w, h) {
                 let sc = scene(&s.m, &s.rows, &s.collapsed, &vp);
                 let marks = Marks {
@@ -317,8 +318,8 @@ pub fn Waterfall(
                         FilterMode::Only => None,
                     },
                     critical: s.critical,
-                    unknown_service: Msg::Unknown
-                        .text(app.lang.try_get_untracked().unwrap_or_default()),
+                    unknown_service: Msg::Unknown.text(lang),
+                    name_header: Msg::NameColumnHeader.text(lang),
                 };
                 let mut painter = CanvasPainter::new(&ctx);
                 paint_waterfall(&mut painter, &s.m, &sc, &vp, &theme, marks);
@@ -981,7 +982,7 @@ pub fn Waterfall(
         st.update_value(|s| s.critical = on);
         schedule();
     });
-    // The name column's "(unknown)" is drawn in the UI's language.
+    // The name column's header and "(unknown)" are drawn in the UI's language.
     Effect::new(move |_| {
         app.lang.track();
         schedule();

@@ -44,6 +44,8 @@ pub struct Marks<'a> {
     /// The name column's label for a span without a service, in the UI's language
     /// (empty: `(unknown)`).
     pub unknown_service: &'a str,
+    /// The name column's header, in the UI's language (empty: `Service · span`).
+    pub name_header: &'a str,
 }
 
 /// Approximate advance of one character of the 12px UI font; used to shorten labels
@@ -267,7 +269,11 @@ pub fn paint_waterfall(
     p.text(
         6.0,
         2.0,
-        "Service · span",
+        if marks.name_header.is_empty() {
+            "Service · span"
+        } else {
+            marks.name_header
+        },
         TextStyle {
             color: theme.muted,
             align: Align::Left,

@@ -297,6 +297,7 @@ messages! {
     WarnMissingDuration { en: "missing duration", zh: "缺少耗时" }
     WarnMultipleRoots { en: "multiple roots", zh: "存在多个根 Span" }
     TabTimeline { en: "Timeline", zh: "时间线" }
+    NameColumnHeader { en: "Service · span", zh: "服务 · Span" }
 
     // Trace view: waterfall toolbar
     TraceFilterPlaceholder {

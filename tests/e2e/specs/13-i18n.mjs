@@ -9,11 +9,12 @@ import {
 import { allTraces } from '../lib/data.mjs';
 import { boxes, rowPoint } from '../lib/waterfall.mjs';
 
-// Words that read the same in a Chinese UI: the brand, format and protocol names, units,
+// Words that read the same in a Chinese UI: the brand, "Span" (the term Chinese tracing UIs
+// keep), format and protocol names, units,
 // key names printed on keyboards, config keys, and the filter/tag query syntax shown as
 // examples. Everything else of three or more ASCII letters is an untranslated word.
 const SAME_IN_ZH = new Set([
-  'tracescope', 'zipkin', 'jaeger', 'otlp', 'json', 'csv', 'png', 'api', 'http', 'https', 'url', 'utc', 'cors',
+  'tracescope', 'span', 'zipkin', 'jaeger', 'otlp', 'json', 'csv', 'png', 'api', 'http', 'https', 'url', 'utc', 'cors',
   'skywalking', 'english', 'ctrl', 'shift', 'pageup', 'pagedown', 'home', 'end', 'space', 'backspace', 'esc',
   'config', 'dependency', 'lowerrorrate', 'higherrorrate', 'zipkin_query_allowed_origins', 'host', 'port',
   'localhost',
@@ -58,11 +59,12 @@ function untranslated(texts, data) {
   const escape = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const found = [];
   for (const { where, text } of texts) {
-    let rest = text.replace(/\b[a-z]+:\/\/\S*/gi, ' ').replace(/(^|\s)\/[\w/.-]*/g, ' ');
+    let rest = text;
     for (const q of QUERY_EXAMPLES) rest = rest.split(q).join(' ');
     for (const d of data) {
       if (rest.includes(d)) rest = rest.replace(new RegExp(`(?<![A-Za-z])${escape(d)}(?![A-Za-z])`, 'g'), ' ');
     }
+    rest = rest.replace(/\b[a-z]+:\/\/\S*/gi, ' ').replace(/(^|\s)\/[\w/.-]*/g, ' ');
     const words = (rest.match(/[A-Za-z_]{3,}/g) ?? []).filter((w) => !SAME_IN_ZH.has(w.toLowerCase()));
     if (words.length) found.push(`${where}: ${words.join(' ')} (in "${text}")`);
   }
@@ -112,12 +114,13 @@ export default [
       const { page } = t;
       const app = await t.shared.app();
       const traces = await allTraces(app);
-      const data = dataStrings(traces);
+      const data = ['empty.json', ...dataStrings(traces)]; // the file name is data too
       const problems = [];
       const check = async (what) => {
         const left = untranslated(await uiTexts(page), data);
         t.note(`${what}: ${left.length} untranslated`);
         problems.push(...left.map((l) => `${what}: ${l}`));
+        for (const l of left) t.note(`  ${l}`);
         await t.screenshot(`i18n-zh-${what}`);
       };
 
@@ -145,7 +148,8 @@ export default [
       await page.locator(sel('span-detail')).locator('table').first().waitFor();
       await page.click(sel('shortcuts-toggle'));
       await page.locator(sel('shortcuts')).waitFor();
-      const h = rowPoint(main, 2, { x: main.x + main.width * 0.4 - main.x });
+      const { main: narrowed } = await boxes(page); // the detail panel narrows the canvas
+      const h = rowPoint(narrowed, 2, { x: narrowed.width * 0.4 });
       await page.mouse.move(h.x, h.y);
       await page.mouse.move(h.x + 2, h.y);
       await page.locator(sel('tooltip')).waitFor().catch(() => t.note('no tooltip'));
