@@ -267,7 +267,11 @@ pub fn DependenciesView() -> impl IntoView {
                 .and_then(|bytes| {
                     parse_links(&bytes).map_err(|e| AppError::Json {
                         url: url.clone(),
-                        message: e.to_string(),
+                        message: crate::error::Problem::Json {
+                            message: e.message,
+                            line: e.line,
+                            column: e.column,
+                        },
                     })
                 });
             if FETCH_SEQ.load(std::sync::atomic::Ordering::Relaxed) != seq {

@@ -24,9 +24,9 @@ pub enum AppError {
     /// The answer or file is not a trace we can read.
     Import { source: String, error: ImportError },
     /// A JSON answer of the wrong shape (e.g. `/services`).
-    Json { url: String, message: String },
+    Json { url: String, message: Problem },
     /// A file could not be read at all.
-    File { name: String, message: String },
+    File { name: String, message: Problem },
     /// The trace engine stopped while loading (out of memory, or a bug).
     Engine { source: String, message: String },
     /// No answer, or no more data, within the timeout (settings dialog).
@@ -37,6 +37,42 @@ pub enum AppError {
     Param { errors: Vec<ParamError> },
     /// The browser refused the clipboard; the link is shown instead.
     Clipboard { link: String },
+}
+
+/// What was wrong with an answer or a file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// Not the JSON expected; `message` is the parser's own (technical, English) words.
+    Json {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// The body could not be read; the browser's own words.
+    Unreadable(String),
+    /// A description from elsewhere (the engine, a config parser), shown as it is.
+    Other(String),
+}
+
+impl Problem {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Problem::Json {
+                message,
+                line,
+                column,
+            } => Msg::JsonAt.fill(
+                lang,
+                &[
+                    ("message", message),
+                    ("line", &line.to_string()),
+                    ("column", &column.to_string()),
+                ],
+            ),
+            Problem::Unreadable(e) => Msg::BodyUnreadable.fill(lang, &[("error", e)]),
+            Problem::Other(m) => m.clone(),
+        }
+    }
 }
 
 /// Where a load's bytes came from, to say it in an error.
@@ -60,11 +96,11 @@ impl AppError {
             LoadError::Read { message } => match origin {
                 Origin::File(name) => AppError::File {
                     name: name.to_string(),
-                    message,
+                    message: Problem::Other(message),
                 },
                 Origin::Url(url) => AppError::Json {
                     url: url.to_string(),
-                    message,
+                    message: Problem::Other(message),
                 },
             },
             LoadError::Crashed { message } => AppError::Engine { source, message },
@@ -144,10 +180,10 @@ impl AppError {
                 &[("source", source), ("error", &import_message(error, lang))],
             ),
             AppError::Json { url, message } => {
-                Msg::ErrorJson.fill(lang, &[("url", url), ("message", message)])
+                Msg::ErrorJson.fill(lang, &[("url", url), ("message", &message.message(lang))])
             }
             AppError::File { name, message } => {
-                Msg::ErrorFile.fill(lang, &[("name", name), ("message", message)])
+                Msg::ErrorFile.fill(lang, &[("name", name), ("message", &message.message(lang))])
             }
             AppError::Timeout { url, seconds } => {
                 Msg::ErrorTimeout.fill(lang, &[("url", url), ("seconds", &seconds.to_string())])

@@ -43,7 +43,7 @@ fn fetch_list(
             Ok(list) => into(Arc::new(list)),
             Err(e) => {
                 let _ = note.try_set(Some(
-                    Msg::SuggestionsUnavailable.fill(lang, &[("error", &e.to_string())]),
+                    Msg::SuggestionsUnavailable.fill(lang, &[("error", &e.message(lang))]),
                 ));
             }
         }

@@ -35,7 +35,7 @@ enum Test {
     Idle,
     Running,
     Ok(String),
-    Failed(String),
+    Failed(crate::error::AppError),
 }
 
 #[component]
@@ -86,7 +86,7 @@ fn SettingsDialog() -> impl IntoView {
                         ("ms", &format!("{ms:.0}")),
                     ],
                 )),
-                Err(e) => Test::Failed(e.to_string()),
+                Err(e) => Test::Failed(e),
             });
         });
     };
@@ -161,7 +161,7 @@ fn SettingsDialog() -> impl IntoView {
                         match state.server_config.get() {
                             Some(ServerConfigStatus::Loaded) => Msg::ServerConfigLoaded.text(lang).to_string(),
                             Some(ServerConfigStatus::Missing) => Msg::ServerConfigMissing.text(lang).to_string(),
-                            Some(ServerConfigStatus::Failed(e)) => Msg::ServerConfigFailed.fill(lang, &[("error", &e)]),
+                            Some(ServerConfigStatus::Failed(e)) => Msg::ServerConfigFailed.fill(lang, &[("error", &e.message(lang))]),
                             None => String::new(),
                         }
                     }}
@@ -186,7 +186,7 @@ fn SettingsDialog() -> impl IntoView {
                         Test::Idle => return None,
                         Test::Running => ("running", tr(Msg::Testing)().to_string()),
                         Test::Ok(m) => ("ok", m),
-                        Test::Failed(m) => ("error", m),
+                        Test::Failed(e) => ("error", e.message(state.lang.get())),
                     };
                     Some(view! { <p class=format!("test-result {state_id}") data-testid="settings-test-result" data-state=state_id>{text}</p> })
                 }}

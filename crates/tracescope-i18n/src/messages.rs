@@ -252,6 +252,8 @@ messages! {
         zh: "无法加载 {source}：链路引擎已停止（{message}）。该链路可能太大，超出了此浏览器标签页的承受能力。",
     }
     ImportEmpty { en: "the input is empty", zh: "输入为空" }
+    JsonAt { en: "{message} (line {line}, column {column})", zh: "{message}（第 {line} 行，第 {column} 列）" }
+    BodyUnreadable { en: "the body could not be read: {error}", zh: "无法读取响应体：{error}" }
     ImportInvalid {
         en: "{format}: {message} at {path} (line {line}, column {column}, byte offset {offset})",
         zh: "{format}：{path} 处有误：{message}（第 {line} 行，第 {column} 列，字节偏移 {offset}）",
