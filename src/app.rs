@@ -57,7 +57,13 @@ pub fn App() -> impl IntoView {
         state
             .api
             .get()
-            .map(|a| format!("{} ({})", a.root, a.source.label()))
+            .map(|a| {
+                format!(
+                    "{} ({})",
+                    a.root,
+                    crate::i18n::base_source_msg(a.source).text(state.lang.get())
+                )
+            })
             .unwrap_or_else(|| Msg::ApiResolving.text(state.lang.get()).into())
     };
 
@@ -139,7 +145,7 @@ fn ErrorPanel() -> impl IntoView {
     view! {
         <Show when=move || state.error.with(Option::is_some)>
             <div class="error" role="alert" data-testid="error">
-                <p class="message">{move || state.error.get().map(|e| e.to_string()).unwrap_or_default()}</p>
+                <p class="message">{move || state.error.with(|e| e.as_ref().map(|e| e.message(state.lang.get()))).unwrap_or_default()}</p>
                 <button data-testid="error-dismiss" on:click=move |_| state.error.set(None)>{crate::i18n::tr(crate::i18n::Msg::Dismiss)}</button>
             </div>
         </Show>

@@ -121,7 +121,7 @@ async fn read_config(url: &str) -> Result<Option<UiConfig>, AppError> {
             .map(Some)
             .map_err(|e| AppError::Json {
                 url: url.to_string(),
-                message: e.to_string(),
+                message: crate::error::Problem::Other(e.to_string()),
             }),
         Err(AppError::Http { status: 404, .. }) => Ok(None),
         Err(e) => Err(e),
@@ -150,7 +150,7 @@ pub async fn resolve() -> (Api, UiConfig, Option<AppError>) {
 pub enum ServerConfigStatus {
     Loaded,
     Missing,
-    Failed(String),
+    Failed(AppError),
 }
 
 /// The server's Zipkin Lens `config.json` (`…/zipkin/config.json`). Optional: Zipkin Lens
@@ -160,10 +160,7 @@ pub async fn server_config(api: &Api) -> (UiConfig, ServerConfigStatus) {
     match read_config(&ui_config_url(&api.root)).await {
         Ok(Some(c)) => (c, ServerConfigStatus::Loaded),
         Ok(None) => (UiConfig::default(), ServerConfigStatus::Missing),
-        Err(e) => (
-            UiConfig::default(),
-            ServerConfigStatus::Failed(e.to_string()),
-        ),
+        Err(e) => (UiConfig::default(), ServerConfigStatus::Failed(e)),
     }
 }
 

@@ -14,22 +14,41 @@ use tracescope_core::derive::dependency_graph::{parse_links, DependencyGraph};
 use tracescope_core::derive::DependencyLink;
 use tracescope_core::engine::TraceInfo;
 use tracescope_core::layout::dependency::{
-    dependency_scene, short_count, DependencyRequest, ErrorRates,
+    dependency_scene, short_count, DependencyRequest, DependencyScene, ErrorRates,
 };
 use wasm_bindgen::JsValue;
 
 use crate::error::AppError;
 use crate::graph_canvas::{GraphCanvas, GraphData};
+use crate::i18n::{tr, Lang, Msg};
 use crate::state::{use_app, AppState, ByPtr, Route};
 
-pub const LOOKBACKS: &[(u64, &str)] = &[
-    (900_000, "Last 15 minutes"),
-    (3_600_000, "Last hour"),
-    (21_600_000, "Last 6 hours"),
-    (86_400_000, "Last day"),
-    (172_800_000, "Last 2 days"),
-    (604_800_000, "Last 7 days"),
+pub const LOOKBACKS: &[(u64, Msg)] = &[
+    (900_000, Msg::Last15Minutes),
+    (3_600_000, Msg::LastHour),
+    (21_600_000, Msg::Last6Hours),
+    (86_400_000, Msg::LastDay),
+    (172_800_000, Msg::Last2Days),
+    (604_800_000, Msg::Last7Days),
 ];
+
+/// The graph's scene with the node's traffic line ("12 calls") in `lang`.
+pub fn localised_scene(
+    graph: &DependencyGraph,
+    req: &DependencyRequest,
+    lang: Lang,
+) -> DependencyScene {
+    let mut scene = dependency_scene(graph, req);
+    for (label, &s) in scene.traffic.iter_mut().zip(&scene.nodes) {
+        let n = graph.traffic(s);
+        *label = if n == 1 {
+            Msg::OneCall.text(lang).to_string()
+        } else {
+            Msg::CallCount.fill(lang, &[("n", &short_count(n))])
+        };
+    }
+    scene
+}
 const DEFAULT_LOOKBACK_MS: u64 = 3_600_000;
 pub const MAX_HOPS: u32 = 3;
 
@@ -248,7 +267,11 @@ pub fn DependenciesView() -> impl IntoView {
                 .and_then(|bytes| {
                     parse_links(&bytes).map_err(|e| AppError::Json {
                         url: url.clone(),
-                        message: e.to_string(),
+                        message: crate::error::Problem::Json {
+                            message: e.message,
+                            line: e.line,
+                            column: e.column,
+                        },
                     })
                 });
             if FETCH_SEQ.load(std::sync::atomic::Ordering::Relaxed) != seq {
@@ -276,9 +299,10 @@ pub fn DependenciesView() -> impl IntoView {
     let data: Memo<Option<GraphData>> = Memo::new(move |_| {
         let graph = fetched.with(|f| f.as_ref().map(|f| f.graph.clone()))?;
         let req = request.get();
+        let lang = state.lang.get();
         let t = web_sys::window().and_then(|w| w.performance());
         let start = t.as_ref().map_or(0.0, |p| p.now());
-        let scene = dependency_scene(&graph.0, &req);
+        let scene = localised_scene(&graph.0, &req, lang);
         if let Some(p) = t {
             layout_ms.set(p.now() - start);
         }
@@ -319,11 +343,13 @@ pub fn DependenciesView() -> impl IntoView {
             f.as_ref().map(|f| {
                 let g = &f.graph.0;
                 let calls: u64 = g.edges.iter().map(|e| e.calls).sum();
-                format!(
-                    "{} services · {} links · {} calls",
-                    g.services.len(),
-                    g.edges.len(),
-                    short_count(calls)
+                Msg::DependencyTotals.fill(
+                    state.lang.get(),
+                    &[
+                        ("services", &g.services.len().to_string()),
+                        ("links", &g.edges.len().to_string()),
+                        ("calls", &short_count(calls)),
+                    ],
                 )
             })
         })
@@ -345,32 +371,32 @@ pub fn DependenciesView() -> impl IntoView {
         >
             <div class="deps-controls">
                 <label>
-                    "Source"
+                    {tr(Msg::DependencySource)}
                     <select data-testid="dependency-source" on:change=move |ev| {
                         let search = event_target_value(&ev) == "search";
                         update(&|p| p.source = if search { LinkSource::Search } else { LinkSource::Api });
                     }>
-                        <option value="api" selected=move || params.get().source == LinkSource::Api>"Zipkin API (time range)"</option>
+                        <option value="api" selected=move || params.get().source == LinkSource::Api>{tr(Msg::DependencySourceApi)}</option>
                         <option value="search" selected=move || params.get().source == LinkSource::Search>
-                            {move || format!("Current search results ({} traces)", search_count())}
+                            {move || Msg::DependencySourceSearch.fill(state.lang.get(), &[("n", &search_count().to_string())])}
                         </option>
                     </select>
                 </label>
                 <RangeControls params=params update=update/>
-                <button data-testid="dependency-refresh" title="Fetch again"
+                <button data-testid="dependency-refresh" title=tr(Msg::FetchAgain)
                     disabled=move || params.get().source == LinkSource::Search
                     on:click=move |_| {
                         fetched.set(None);
                         refresh.update(|n| *n += 1);
                     }>
-                    {move || if loading.get() { "Loading…" } else { "Refresh" }}
+                    {move || if loading.get() { tr(Msg::Loading)() } else { tr(Msg::Refresh)() }}
                 </button>
                 <span class="deps-totals" data-testid="dependency-totals">{totals}</span>
             </div>
             <div class="deps-tools">
                 <label>
-                    "Filter services"
-                    <input type="search" placeholder="name contains…" data-testid="dependency-filter"
+                    {tr(Msg::FilterServices)}
+                    <input type="search" placeholder=tr(Msg::NameContains) data-testid="dependency-filter"
                         prop:value=move || params.get().filter
                         on:input=move |ev| {
                             let v = event_target_value(&ev);
@@ -378,7 +404,7 @@ pub fn DependenciesView() -> impl IntoView {
                         }/>
                 </label>
                 <label>
-                    "Min calls"
+                    {tr(Msg::MinCalls)}
                     <input type="number" min="0" data-testid="dependency-min-calls"
                         prop:value=move || params.get().min_calls.to_string()
                         on:change=move |ev| {
@@ -386,15 +412,15 @@ pub fn DependenciesView() -> impl IntoView {
                             update(&|p| p.min_calls = v);
                         }/>
                 </label>
-                <label title="How far the selection's callers and callees are highlighted">
-                    "Highlight"
+                <label title=tr(Msg::HighlightTitle)>
+                    {tr(Msg::Highlight)}
                     <select data-testid="dependency-hops" on:change=move |ev| {
                         let v = event_target_value(&ev).parse().unwrap_or(1u32).clamp(1, MAX_HOPS);
                         update(&|p| p.hops = v);
                     }>
                         {(1..=MAX_HOPS).map(|h| view! {
                             <option value=h.to_string() selected=move || params.get().hops == h>
-                                {format!("{h} hop{}", if h == 1 { "" } else { "s" })}
+                                {move || hops_label(h, state.lang.get())}
                             </option>
                         }).collect_view()}
                     </select>
@@ -450,7 +476,7 @@ fn RangeControls(
     };
     view! {
         <label>
-            "Range"
+            {tr(Msg::Range)}
             <select data-testid="dependency-lookback" on:change=move |ev| {
                 let v = event_target_value(&ev);
                 if v == "custom" {
@@ -465,21 +491,21 @@ fn RangeControls(
                 }
             }>
                 {LOOKBACKS.iter().map(|(ms, label)| view! {
-                    <option value=ms.to_string() selected=move || !custom.get() && params.get().lookback_ms == *ms>{*label}</option>
+                    <option value=ms.to_string() selected=move || !custom.get() && params.get().lookback_ms == *ms>{tr(*label)}</option>
                 }).collect_view()}
-                <option value="custom" selected=move || custom.get()>"Custom range…"</option>
+                <option value="custom" selected=move || custom.get()>{tr(Msg::CustomRange)}</option>
             </select>
         </label>
         <Show when=move || custom.get()>
             <label>
-                "From"
+                {tr(Msg::RangeFrom)}
                 <input type="datetime-local" data-testid="dependency-start"
                     prop:value=move || start_input.get()
                     on:change=move |ev| { start_input.set(event_target_value(&ev)); apply_custom(); }/>
             </label>
         </Show>
-        <label title="Empty: now">
-            {move || if custom.get() { "To" } else { "Ending" }}
+        <label title=tr(Msg::EndingTitle)>
+            {move || if custom.get() { tr(Msg::RangeTo)() } else { tr(Msg::Ending)() }}
             <input type="datetime-local" data-testid="dependency-end"
                 prop:value=move || end_input.get()
                 on:change=move |ev| {
@@ -498,16 +524,20 @@ fn RangeControls(
 
 #[component]
 fn Legend(rates: Signal<ErrorRates>) -> impl IntoView {
+    let state = use_app();
     let text = move || {
         let r = rates.get();
         (
-            format!("errors < {:.0}%", r.low * 100.0),
+            Msg::LegendErrorsBelow.fill(
+                state.lang.get(),
+                &[("percent", &format!("{:.0}", r.low * 100.0))],
+            ),
             format!("≥ {:.0}%", r.low * 100.0),
             format!("≥ {:.0}%", r.high * 100.0),
         )
     };
     view! {
-        <span class="deps-legend" data-testid="dependency-legend" title="Edge colour by error rate (config.json dependency.lowErrorRate / highErrorRate)">
+        <span class="deps-legend" data-testid="dependency-legend" title=tr(Msg::LegendTitle)>
             <span class="swatch normal"></span>{move || text().0}
             <span class="swatch warning"></span>{move || text().1}
             <span class="swatch failing"></span>{move || text().2}
@@ -554,13 +584,13 @@ fn ServicePanel(
                     });
                     view! {
                         <li class=class>
-                            <button class="link" title="Select" on:click=move |_| selected.set(Some(pick.clone()))>{peer_name}</button>
+                            <button class="link" title=tr(Msg::SelectTitle) on:click=move |_| selected.set(Some(pick.clone()))>{peer_name}</button>
                             <span class="num">{short_count(calls)}</span>
                             <span class="num err">{rate(errors, calls)}</span>
                         </li>
                     }
                 }).collect_view()}
-                {(more > 0).then(|| view! { <li class="more">{format!("and {more} more")}</li> })}
+                {(more > 0).then(|| view! { <li class="more">{tr_fill(Msg::AndNMore, &[("n", more.to_string())])}</li> })}
             </ol>
         }
     };
@@ -575,21 +605,21 @@ fn ServicePanel(
         <aside class="deps-panel" data-testid="dependency-panel" data-service=name.clone()>
             <header>
                 <h3 title=name.clone()>{name.clone()}</h3>
-                <button class="close" title="Clear selection" data-testid="dependency-panel-close" on:click=move |_| selected.set(None)>"×"</button>
+                <button class="close" title=tr(Msg::ClearSelection) data-testid="dependency-panel-close" on:click=move |_| selected.set(None)>"×"</button>
             </header>
             <dl class="deps-stats">
-                <div><dt>"Calls in"</dt><dd data-testid="dependency-calls-in">{calls_in.to_string()}</dd></div>
-                <div><dt>"Errors in"</dt><dd>{format!("{errors_in} ({})", rate(errors_in, calls_in))}</dd></div>
-                <div><dt>"Calls out"</dt><dd data-testid="dependency-calls-out">{calls_out.to_string()}</dd></div>
-                <div><dt>"Errors out"</dt><dd>{format!("{errors_out} ({})", rate(errors_out, calls_out))}</dd></div>
+                <div><dt>{tr(Msg::CallsIn)}</dt><dd data-testid="dependency-calls-in">{calls_in.to_string()}</dd></div>
+                <div><dt>{tr(Msg::ErrorsIn)}</dt><dd>{format!("{errors_in} ({})", rate(errors_in, calls_in))}</dd></div>
+                <div><dt>{tr(Msg::CallsOut)}</dt><dd data-testid="dependency-calls-out">{calls_out.to_string()}</dd></div>
+                <div><dt>{tr(Msg::ErrorsOut)}</dt><dd>{format!("{errors_out} ({})", rate(errors_out, calls_out))}</dd></div>
             </dl>
-            <h4>"Called by"</h4>
+            <h4>{tr(Msg::CalledBy)}</h4>
             {peer_list(peers.callers, "dependency-callers")}
-            <h4>"Calls"</h4>
+            <h4>{tr(Msg::Calls)}</h4>
             {peer_list(peers.callees, "dependency-callees")}
             <button class="primary" data-testid="dependency-search-service"
                 on:click=move |_| on_search.run(search_name.clone())>
-                "Search traces of this service"
+                {tr(Msg::SearchTracesOfService)}
             </button>
         </aside>
     }
@@ -602,12 +632,13 @@ pub fn TraceServices(info: TraceInfo) -> impl IntoView {
     let state = use_app();
     let rates = crate::config::dependency_error_rates(state);
     let graph = Arc::new(DependencyGraph::from_links(&info.links));
-    let scene = Arc::new(dependency_scene(&graph, &DependencyRequest::default()));
     let empty = graph.edges.is_empty();
-    let data = Signal::derive(move || {
+    // A new scene only when the language changes (the traffic lines are translated).
+    let data = Memo::new(move |_| {
+        let scene = localised_scene(&graph, &DependencyRequest::default(), state.lang.get());
         Some(GraphData {
             graph: ByPtr(graph.clone()),
-            scene: ByPtr(scene.clone()),
+            scene: ByPtr(Arc::new(scene)),
         })
     });
     let selected = RwSignal::new(None::<String>);
@@ -619,20 +650,20 @@ pub fn TraceServices(info: TraceInfo) -> impl IntoView {
         <div class="trace-services" data-testid="trace-services">
             <div class="deps-tools">
                 <label>
-                    "Highlight"
+                    {tr(Msg::Highlight)}
                     <select data-testid="dependency-hops" on:change=move |ev| {
                         hops.set(event_target_value(&ev).parse().unwrap_or(1u32).clamp(1, MAX_HOPS));
                     }>
                         {(1..=MAX_HOPS).map(|h| view! {
-                            <option value=h.to_string()>{format!("{h} hop{}", if h == 1 { "" } else { "s" })}</option>
+                            <option value=h.to_string()>{move || hops_label(h, state.lang.get())}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <Legend rates=rates/>
-                {empty.then(|| view! { <span class="note">"No calls between services in this trace."</span> })}
+                {empty.then(|| view! { <span class="note">{tr(Msg::NoCallsInTrace)}</span> })}
             </div>
             <div class="deps-body">
-                <GraphCanvas data=data selected=selected hops=hops.into() rates=rates on_edge=on_edge/>
+                <GraphCanvas data=data.into() selected=selected hops=hops.into() rates=rates on_edge=on_edge/>
             </div>
         </div>
     }
@@ -649,9 +680,27 @@ pub fn TraceTabs(services: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="trace-tabs" role="tablist" data-testid="trace-tabs">
             <button role="tab" data-testid="tab-timeline" class:current=move || !services.get()
-                aria-selected=move || (!services.get()).to_string() on:click=move |_| pick(false)>"Timeline"</button>
+                aria-selected=move || (!services.get()).to_string() on:click=move |_| pick(false)>{tr(Msg::TabTimeline)}</button>
             <button role="tab" data-testid="tab-services" class:current=move || services.get()
-                aria-selected=move || services.get().to_string() on:click=move |_| pick(true)>"Services"</button>
+                aria-selected=move || services.get().to_string() on:click=move |_| pick(true)>{tr(Msg::StatServices)}</button>
         </div>
+    }
+}
+
+fn hops_label(h: u32, lang: Lang) -> String {
+    if h == 1 {
+        Msg::OneHop.text(lang).to_string()
+    } else {
+        Msg::HopCount.fill(lang, &[("n", &h.to_string())])
+    }
+}
+
+/// A filled message that follows the UI language.
+fn tr_fill(m: Msg, args: &[(&'static str, String)]) -> impl Fn() -> String + Send + Sync + 'static {
+    let state = use_app();
+    let args = args.to_vec();
+    move || {
+        let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        m.fill(state.lang.get(), &pairs)
     }
 }

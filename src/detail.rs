@@ -6,6 +6,8 @@ use tracescope_core::engine::SpanDetail;
 use tracescope_core::layout::time_axis::format_duration;
 
 use crate::engine_client::EngineClient;
+use crate::i18n::{tr, warning_line, Lang, Msg};
+use crate::state::use_app;
 
 /// A link target only for plain http(s) URLs; anything else (`javascript:` …) stays text.
 fn safe_url(value: &str) -> Option<String> {
@@ -35,6 +37,7 @@ pub fn SpanDetailPanel(
     on_close: impl Fn() + 'static,
     on_focus: impl Fn() + 'static,
 ) -> impl IntoView {
+    let state = use_app();
     let detail: RwSignal<Option<SpanDetail>> = RwSignal::new(None);
     leptos::task::spawn_local(async move {
         let d = client.span_detail(trace, span).await;
@@ -43,29 +46,33 @@ pub fn SpanDetailPanel(
     view! {
         <aside class="detail" data-testid="span-detail" data-span=span.to_string()>
             <div class="detail-head">
-                <button data-testid="detail-close" title="Close (Esc)" on:click=move |_| on_close()>"×"</button>
-                <button data-testid="detail-focus" title="Show only this subtree (f)" on:click=move |_| on_focus()>"Focus subtree"</button>
+                <button data-testid="detail-close" title=tr(Msg::CloseEsc) on:click=move |_| on_close()>"×"</button>
+                <button data-testid="detail-focus" title=tr(Msg::FocusSubtreeTitle) on:click=move |_| on_focus()>{tr(Msg::FocusSubtree)}</button>
             </div>
-            {move || detail.get().map(render)}
+            {move || {
+                let lang = state.lang.get();
+                detail.get().map(|d| render(d, lang))
+            }}
         </aside>
     }
 }
 
-fn id_row(label: &'static str, value: String) -> impl IntoView {
+fn id_row(label: &'static str, value: String, lang: Lang) -> impl IntoView {
     let v = value.clone();
     view! {
         <tr>
             <th>{label}</th>
-            <td class="mono">{value}" "<button class="copy" title="Copy to the clipboard" on:click=move |_| copy(v.clone())>"copy"</button></td>
+            <td class="mono">{value}" "<button class="copy" title=Msg::CopyTitle.text(lang) on:click=move |_| copy(v.clone())>{Msg::Copy.text(lang)}</button></td>
         </tr>
     }
 }
 
-fn render(d: SpanDetail) -> impl IntoView {
+fn render(d: SpanDetail, lang: Lang) -> impl IntoView {
+    let t = |m: Msg| m.text(lang);
     let title = format!(
         "{}: {}",
         if d.service.is_empty() {
-            "(unknown)"
+            t(Msg::Unknown)
         } else {
             &d.service
         },
@@ -74,14 +81,8 @@ fn render(d: SpanDetail) -> impl IntoView {
     let raw = d.raw_json.clone();
     let skew = match d.skew_delta_us {
         0 => None,
-        us if us > 0 => Some(format!(
-            "moved {} later by clock-skew correction",
-            format_duration(us)
-        )),
-        us => Some(format!(
-            "moved {} earlier by clock-skew correction",
-            format_duration(-us)
-        )),
+        us if us > 0 => Some(Msg::SkewMovedLater.fill(lang, &[("d", &format_duration(us))])),
+        us => Some(Msg::SkewMovedEarlier.fill(lang, &[("d", &format_duration(-us))])),
     };
     let tags = d
         .tags
@@ -118,48 +119,48 @@ fn render(d: SpanDetail) -> impl IntoView {
     let warnings = d
         .warnings
         .iter()
-        .map(|w| view! { <li>{w.clone()}</li> })
+        .map(|w| view! { <li>{warning_line(w, lang)}</li> })
         .collect_view();
     view! {
         <h3 class="detail-title" title=title.clone()>{title.clone()}</h3>
-        {d.error.then(|| view! { <p class="badge-error">"error"</p> })}
+        {d.error.then(|| view! { <p class="badge-error">{t(Msg::ErrorBadge)}</p> })}
         <table class="kv">
-            {id_row("Span ID", d.span_id.clone())}
-            {d.parent_id.clone().map(|p| id_row("Parent ID", p))}
-            {id_row("Trace ID", d.trace_id.clone())}
-            <tr><th>"Kind"</th><td>{if d.kind.is_empty() { "local".to_string() } else { d.kind.clone() }}{d.shared.then_some(" (shared)")}</td></tr>
-            {d.local_endpoint.clone().map(|e| view! { <tr><th>"Local"</th><td>{e}</td></tr> })}
-            {d.remote_endpoint.clone().map(|e| view! { <tr><th>"Remote"</th><td>{e}</td></tr> })}
-            <tr><th>"Start"</th><td>{format!("+{}", format_duration(d.start_offset_us))}</td></tr>
-            <tr><th>"Duration"</th><td>{format_duration(d.duration_us)}</td></tr>
-            <tr><th>"Self time"</th><td>{format_duration(d.self_time_us)}</td></tr>
-            <tr><th>"Children"</th><td>{d.child_count}</td></tr>
-            {d.status.clone().map(|st| view! { <tr><th>"Status"</th><td>{st}</td></tr> })}
-            {d.scope.clone().map(|sc| view! { <tr><th>"Scope"</th><td>{sc}</td></tr> })}
+            {id_row(t(Msg::DetailSpanId), d.span_id.clone(), lang)}
+            {d.parent_id.clone().map(|p| id_row(t(Msg::DetailParentId), p, lang))}
+            {id_row(t(Msg::StatTraceId), d.trace_id.clone(), lang)}
+            <tr><th>{t(Msg::DetailKind)}</th><td>{if d.kind.is_empty() { t(Msg::KindLocal).to_string() } else { d.kind.clone() }}{d.shared.then_some(t(Msg::KindShared))}</td></tr>
+            {d.local_endpoint.clone().map(|e| view! { <tr><th>{t(Msg::DetailLocal)}</th><td>{e}</td></tr> })}
+            {d.remote_endpoint.clone().map(|e| view! { <tr><th>{t(Msg::DetailRemote)}</th><td>{e}</td></tr> })}
+            <tr><th>{t(Msg::StatStart)}</th><td>{format!("+{}", format_duration(d.start_offset_us))}</td></tr>
+            <tr><th>{t(Msg::StatDuration)}</th><td>{format_duration(d.duration_us)}</td></tr>
+            <tr><th>{t(Msg::SelfTime)}</th><td>{format_duration(d.self_time_us)}</td></tr>
+            <tr><th>{t(Msg::DetailChildren)}</th><td>{d.child_count}</td></tr>
+            {d.status.clone().map(|st| view! { <tr><th>{t(Msg::DetailStatus)}</th><td>{st}</td></tr> })}
+            {d.scope.clone().map(|sc| view! { <tr><th>{t(Msg::DetailScope)}</th><td>{sc}</td></tr> })}
             {skew.map(|text| view! {
-                <tr><th>"Clock skew"</th><td data-testid="skew-note" data-skew-delta-us=d.skew_delta_us.to_string()>{text}</td></tr>
+                <tr><th>{t(Msg::DetailClockSkew)}</th><td data-testid="skew-note" data-skew-delta-us=d.skew_delta_us.to_string()>{text}</td></tr>
             })}
         </table>
-        <h4>{format!("Tags ({})", d.tags.len())}</h4>
+        <h4>{Msg::DetailTags.fill(lang, &[("n", &d.tags.len().to_string())])}</h4>
         <table class="kv tags" data-testid="span-tags">{tags}</table>
         {(!d.annotations.is_empty()).then(|| view! {
-            <h4>{format!("Annotations ({})", d.annotations.len())}</h4>
+            <h4>{Msg::DetailAnnotations.fill(lang, &[("n", &d.annotations.len().to_string())])}</h4>
             <table class="kv">{annotations}</table>
         })}
         {(!d.links.is_empty()).then(|| view! {
-            <h4>{format!("Links ({})", d.links.len())}</h4>
+            <h4>{Msg::DetailLinks.fill(lang, &[("n", &d.links.len().to_string())])}</h4>
             <table class="kv" data-testid="span-links">{links}</table>
         })}
         {(!d.resource.is_empty()).then(|| view! {
-            <h4>"Resource"</h4>
+            <h4>{t(Msg::DetailResource)}</h4>
             <table class="kv">{resource}</table>
         })}
         {(!d.warnings.is_empty()).then(|| view! {
-            <h4>"Warnings"</h4>
+            <h4>{t(Msg::StatWarnings)}</h4>
             <ul class="warnings">{warnings}</ul>
         })}
         <details>
-            <summary>"Raw span (Zipkin v2 JSON)"</summary>
+            <summary>{t(Msg::DetailRawSpan)}</summary>
             <pre class="raw" data-testid="span-raw">{raw}</pre>
         </details>
     }

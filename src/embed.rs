@@ -68,21 +68,17 @@ pub fn configure(state: AppState, defaults: &[(String, String)]) {
             }
             Some(_) => {}
             None => state.fail(AppError::Param {
-                param: "lang".into(),
-                message: format!("URL parameter lang={lang:?} was ignored: expected en or zh-CN"),
+                errors: vec![tracescope_core::embed::ParamError {
+                    param: "lang".into(),
+                    value: lang.to_string(),
+                    expected: "en, zh-CN",
+                }],
             }),
         }
     }
     state.embed.set(options);
-    if let Some(e) = errors.first() {
-        state.fail(AppError::Param {
-            message: errors
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-            param: e.param.clone(),
-        });
+    if !errors.is_empty() {
+        state.fail(AppError::Param { errors });
     }
 }
 

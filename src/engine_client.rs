@@ -287,6 +287,20 @@ impl EngineClient {
             .ok()
     }
 
+    /// The span with span id `id` (see [`tracescope_core::engine::Engine::find_span`]).
+    pub async fn find_span(&self, trace: usize, id: String) -> Option<u32> {
+        match &*self.inner {
+            Inner::Local(engine) => engine.borrow().find_span(trace, &id),
+            Inner::Worker { link, .. } => {
+                let answer = link.request(Request::FindSpan { trace, id }).await.ok()?;
+                match answer.msg {
+                    Reply::FindSpan { span } => span,
+                    _ => None,
+                }
+            }
+        }
+    }
+
     pub async fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
         match &*self.inner {
             Inner::Local(engine) => engine.borrow().span_detail(trace, span),

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
+use tracescope_core::embed::ParamError;
 use tracescope_core::ImportError;
+use tracescope_i18n::{Lang, Msg};
 
 use crate::engine_client::LoadError;
 
@@ -22,17 +24,55 @@ pub enum AppError {
     /// The answer or file is not a trace we can read.
     Import { source: String, error: ImportError },
     /// A JSON answer of the wrong shape (e.g. `/services`).
-    Json { url: String, message: String },
+    Json { url: String, message: Problem },
     /// A file could not be read at all.
-    File { name: String, message: String },
+    File { name: String, message: Problem },
     /// The trace engine stopped while loading (out of memory, or a bug).
     Engine { source: String, message: String },
     /// No answer, or no more data, within the timeout (settings dialog).
     Timeout { url: String, seconds: u32 },
     /// The user (or a newer request) cancelled the request: nothing to show.
     Cancelled,
-    /// A URL parameter (or mount option) that could not be used; the rest still applies.
-    Param { param: String, message: String },
+    /// URL parameters (or mount options) that could not be used; the rest still applies.
+    Param { errors: Vec<ParamError> },
+    /// The browser refused the clipboard; the link is shown instead.
+    Clipboard { link: String },
+}
+
+/// What was wrong with an answer or a file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// Not the JSON expected; `message` is the parser's own (technical, English) words.
+    Json {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    /// The body could not be read; the browser's own words.
+    Unreadable(String),
+    /// A description from elsewhere (the engine, a config parser), shown as it is.
+    Other(String),
+}
+
+impl Problem {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Problem::Json {
+                message,
+                line,
+                column,
+            } => Msg::JsonAt.fill(
+                lang,
+                &[
+                    ("message", message),
+                    ("line", &line.to_string()),
+                    ("column", &column.to_string()),
+                ],
+            ),
+            Problem::Unreadable(e) => Msg::BodyUnreadable.fill(lang, &[("error", e)]),
+            Problem::Other(m) => m.clone(),
+        }
+    }
 }
 
 /// Where a load's bytes came from, to say it in an error.
@@ -56,11 +96,11 @@ impl AppError {
             LoadError::Read { message } => match origin {
                 Origin::File(name) => AppError::File {
                     name: name.to_string(),
-                    message,
+                    message: Problem::Other(message),
                 },
                 Origin::Url(url) => AppError::Json {
                     url: url.to_string(),
-                    message,
+                    message: Problem::Other(message),
                 },
             },
             LoadError::Crashed { message } => AppError::Engine { source, message },
@@ -83,46 +123,97 @@ impl AppError {
             AppError::Timeout { .. } => "timeout",
             AppError::Cancelled => "cancelled",
             AppError::Param { .. } => "param",
+            AppError::Clipboard { .. } => "clipboard",
         }
     }
 }
 
+/// An import error in `lang`. The structured parts (format, JSON path, position) are placed
+/// into a translated frame; the adapter's own description of what was wrong (`message`,
+/// `seen`) is technical detail from the core and stays as it is.
+pub fn import_message(e: &ImportError, lang: Lang) -> String {
+    match e {
+        ImportError::Empty => Msg::ImportEmpty.text(lang).to_string(),
+        ImportError::Invalid {
+            format,
+            path,
+            position,
+            message,
+        } => Msg::ImportInvalid.fill(
+            lang,
+            &[
+                ("format", format.name()),
+                ("message", message),
+                ("path", path),
+                ("line", &position.line.to_string()),
+                ("column", &position.column.to_string()),
+                ("offset", &position.offset.to_string()),
+            ],
+        ),
+        ImportError::Unrecognised { seen } => Msg::ImportUnrecognised.fill(lang, &[("seen", seen)]),
+        ImportError::NoSpans { format } => {
+            Msg::ImportNoSpans.fill(lang, &[("format", format.name())])
+        }
+    }
+}
+
+impl AppError {
+    /// What the error panel says, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Unreachable { url } => Msg::ErrorUnreachable.fill(lang, &[("url", url)]),
+            AppError::Cors { url, origin } => {
+                Msg::ErrorCors.fill(lang, &[("url", url), ("origin", origin)])
+            }
+            AppError::Http { url, status, body } => {
+                let body: String = body.trim().chars().take(500).collect();
+                let status = status.to_string();
+                if body.is_empty() {
+                    Msg::ErrorHttp.fill(lang, &[("status", &status), ("url", url)])
+                } else {
+                    Msg::ErrorHttpBody
+                        .fill(lang, &[("status", &status), ("url", url), ("body", &body)])
+                }
+            }
+            AppError::Import { source, error } => Msg::ErrorImport.fill(
+                lang,
+                &[("source", source), ("error", &import_message(error, lang))],
+            ),
+            AppError::Json { url, message } => {
+                Msg::ErrorJson.fill(lang, &[("url", url), ("message", &message.message(lang))])
+            }
+            AppError::File { name, message } => {
+                Msg::ErrorFile.fill(lang, &[("name", name), ("message", &message.message(lang))])
+            }
+            AppError::Timeout { url, seconds } => {
+                Msg::ErrorTimeout.fill(lang, &[("url", url), ("seconds", &seconds.to_string())])
+            }
+            AppError::Cancelled => Msg::ErrorCancelled.text(lang).to_string(),
+            AppError::Param { errors } => errors
+                .iter()
+                .map(|e| {
+                    Msg::ErrorParam.fill(
+                        lang,
+                        &[
+                            ("param", &e.param),
+                            ("value", &format!("{:?}", e.value)),
+                            ("expected", e.expected),
+                        ],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            AppError::Clipboard { link } => Msg::ErrorClipboard.fill(lang, &[("link", link)]),
+            AppError::Engine { source, message } => {
+                Msg::ErrorEngine.fill(lang, &[("source", source), ("message", message)])
+            }
+        }
+    }
+}
+
+/// English, for logs and for hosts that read the `error` event's `message`.
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AppError::Unreachable { url } => write!(
-                f,
-                "Could not reach {url}: network error (is the server running and the address right?)"
-            ),
-            AppError::Cors { url, origin } => write!(
-                f,
-                "The server at {url} answered, but did not allow this page's origin ({origin}) to read it (CORS). \
-                 Allow it on the server: for Zipkin set ZIPKIN_QUERY_ALLOWED_ORIGINS={origin} (or *)."
-            ),
-            AppError::Http { url, status, body } => {
-                let body = body.trim();
-                let body: String = body.chars().take(500).collect();
-                write!(f, "HTTP {status} from {url}")?;
-                if !body.is_empty() {
-                    write!(f, ": {body}")?;
-                }
-                Ok(())
-            }
-            AppError::Import { source, error } => write!(f, "Could not read {source}: {error}"),
-            AppError::Json { url, message } => write!(f, "Unexpected answer from {url}: {message}"),
-            AppError::File { name, message } => write!(f, "Could not open {name}: {message}"),
-            AppError::Timeout { url, seconds } => write!(
-                f,
-                "No answer from {url} within {seconds} s (or no more data for that long): the request timed out. \
-                 Narrow the search (shorter lookback, lower limit) or raise the timeout in the settings."
-            ),
-            AppError::Cancelled => write!(f, "The request was cancelled."),
-            AppError::Param { message, .. } => write!(f, "{message}"),
-            AppError::Engine { source, message } => write!(
-                f,
-                "Could not load {source}: the trace engine stopped ({message}). \
-                 The trace may be too large for this browser tab."
-            ),
-        }
+        f.write_str(&self.message(Lang::En))
     }
 }

@@ -173,10 +173,7 @@ fn copy_permalink(state: AppState, copied: RwSignal<bool>) {
             Ok(_) => {
                 let _ = copied.try_set(true);
             }
-            Err(_) => state.fail(AppError::Param {
-                param: "permalink".into(),
-                message: format!("The browser did not allow copying the link; here it is: {link}"),
-            }),
+            Err(_) => state.fail(AppError::Clipboard { link }),
         }
     });
 }

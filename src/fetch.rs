@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 
 fn origin() -> String {
     crate::config::origin()
@@ -160,7 +160,7 @@ pub async fn get_bytes(url: &str, abort: &Abort) -> Result<Vec<u8>, AppError> {
     resp.binary().await.map_err(|e| {
         abort.stopped(url).unwrap_or_else(|| AppError::Json {
             url: url.to_string(),
-            message: format!("the body could not be read: {e}"),
+            message: Problem::Unreadable(e.to_string()),
         })
     })
 }
@@ -182,10 +182,7 @@ pub async fn get_buffer(
     let read_error = |e: JsValue| {
         abort.stopped(url).unwrap_or_else(|| AppError::Json {
             url: url.to_string(),
-            message: format!(
-                "the body could not be read: {}",
-                e.as_string().unwrap_or_else(|| format!("{e:?}"))
-            ),
+            message: Problem::Unreadable(e.as_string().unwrap_or_else(|| format!("{e:?}"))),
         })
     };
     let raw: web_sys::Response = resp.into();
@@ -295,13 +292,13 @@ pub async fn get_json<T: DeserializeOwned>(url: &str, abort: &Abort) -> Result<T
     let bytes = get_bytes(url, abort).await?;
     serde_json::from_slice(&bytes).map_err(|e| AppError::Json {
         url: url.to_string(),
-        message: format!(
-            "{} (line {}, column {})",
-            e.to_string()
+        message: Problem::Json {
+            message: e
+                .to_string()
                 .rsplit_once(" at line ")
                 .map_or(e.to_string(), |(m, _)| m.to_string()),
-            e.line(),
-            e.column()
-        ),
+            line: e.line(),
+            column: e.column(),
+        },
     })
 }

@@ -16,13 +16,12 @@ use tracescope_core::draw_graph::{
     paint_dependency_graph, GraphMarks, GraphPainter, GraphPlan, GraphText,
 };
 use tracescope_core::layout::color::{css, Theme};
-use tracescope_core::layout::dependency::{
-    edge_at, edge_tooltip, node_at, node_tooltip, Camera, DependencyScene, ErrorRates,
-};
+use tracescope_core::layout::dependency::{edge_at, node_at, Camera, DependencyScene, ErrorRates};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+use crate::i18n::{tr, Lang, Msg};
 use crate::state::{use_app, ByPtr};
 
 const FONT_FAMILY: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -809,9 +808,10 @@ pub fn GraphCanvas(
             f.hovered_node = node;
             f.hovered_edge = edge;
             drop(f);
+            let lang = state.lang.get_untracked();
             let text = node
-                .map(|v| node_tooltip(&d.graph.0, scene, v))
-                .or_else(|| edge.map(|e| edge_tooltip(&d.graph.0, scene, e)));
+                .map(|v| node_tooltip(&d.graph.0, scene, v, lang))
+                .or_else(|| edge.map(|e| edge_tooltip(&d.graph.0, scene, e, lang)));
             hover_cursor.set(text.is_some());
             tooltip.set(text.map(|t| (x, y, t)));
             schedule();
@@ -921,10 +921,10 @@ pub fn GraphCanvas(
                 on:mouseleave=on_leave
             ></canvas>
             <div class="graph-zoom">
-                <button title="Zoom in" data-testid="graph-zoom-in" on:click=move |_| zoom_by(1.25)>"+"</button>
-                <button title="Zoom out" data-testid="graph-zoom-out" on:click=move |_| zoom_by(0.8)>"−"</button>
-                <button title="Fit to screen" data-testid="graph-fit" on:click=fit>"Fit"</button>
-                <button title="Save the graph as PNG" data-testid="graph-png" on:click=move |_| {
+                <button title=tr(Msg::ZoomIn) data-testid="graph-zoom-in" on:click=move |_| zoom_by(1.25)>"+"</button>
+                <button title=tr(Msg::ZoomOut) data-testid="graph-zoom-out" on:click=move |_| zoom_by(0.8)>"−"</button>
+                <button title=tr(Msg::FitTitle) data-testid="graph-fit" on:click=fit>{tr(Msg::Fit)}</button>
+                <button title=tr(Msg::SaveGraphPng) data-testid="graph-png" on:click=move |_| {
                     if let Some(c) = canvas_ref.get_untracked() {
                         crate::export::save_canvas(&c, "dependencies.png");
                     }
@@ -938,4 +938,34 @@ pub fn GraphCanvas(
             })}
         </div>
     }
+}
+
+/// Hover card of a shown edge: its two services, calls and errors.
+fn edge_tooltip(g: &DependencyGraph, scene: &DependencyScene, e: usize, lang: Lang) -> String {
+    let ge = &g.edges[scene.edges[e] as usize];
+    Msg::GraphEdgeCard.fill(
+        lang,
+        &[
+            ("parent", &g.services[ge.parent as usize]),
+            ("child", &g.services[ge.child as usize]),
+            ("calls", &ge.calls.to_string()),
+            ("errors", &ge.errors.to_string()),
+            ("rate", &format!("{:.1}", ge.error_rate() * 100.0)),
+        ],
+    )
+}
+
+/// Hover card of a shown node: its service, calls and errors in and out.
+fn node_tooltip(g: &DependencyGraph, scene: &DependencyScene, v: usize, lang: Lang) -> String {
+    let s = scene.nodes[v] as usize;
+    Msg::GraphNodeCard.fill(
+        lang,
+        &[
+            ("service", &g.services[s]),
+            ("calls_in", &g.calls_in[s].to_string()),
+            ("errors_in", &g.errors_in[s].to_string()),
+            ("calls_out", &g.calls_out[s].to_string()),
+            ("errors_out", &g.errors_out[s].to_string()),
+        ],
+    )
 }

@@ -88,3 +88,67 @@ pub fn LanguageSelect() -> impl IntoView {
         </select>
     }
 }
+
+/// The sort order's name in the result list's select.
+pub fn sort_msg(o: tracescope_core::search::rows::SortOrder) -> Msg {
+    use tracescope_core::search::rows::SortOrder as S;
+    match o {
+        S::Newest => Msg::SortNewest,
+        S::Oldest => Msg::SortOldest,
+        S::Longest => Msg::SortLongest,
+        S::Shortest => Msg::SortShortest,
+        S::MostSpans => Msg::SortMostSpans,
+        S::MostErrors => Msg::SortMostErrors,
+    }
+}
+
+/// Where the API base came from, in the settings dialog and the header.
+pub fn base_source_msg(s: tracescope_core::search::config::BaseSource) -> Msg {
+    use tracescope_core::search::config::BaseSource as B;
+    match s {
+        B::UrlParameter => Msg::SourceUrlParameter,
+        B::ConfigFile => Msg::SourceConfigFile,
+        B::Saved => Msg::SourceSaved,
+        B::SameOrigin => Msg::SourceSameOrigin,
+    }
+}
+
+/// A loading stage's name.
+pub fn stage_msg(s: tracescope_core::engine::Stage) -> Msg {
+    use tracescope_core::engine::Stage;
+    match s {
+        Stage::Reading => Msg::StageReading,
+        Stage::Parsing => Msg::StageParsing,
+        Stage::Deriving => Msg::StageDeriving,
+        Stage::Building => Msg::StageBuilding,
+    }
+}
+
+/// A trace warning's kind, as a short title.
+pub fn warning_msg(k: tracescope_core::derive::WarningKind) -> Msg {
+    use tracescope_core::derive::WarningKind as W;
+    match k {
+        W::DuplicateMerged => Msg::WarnDuplicateMerged,
+        W::MissingParent => Msg::WarnMissingParent,
+        W::CycleBroken => Msg::WarnCycleBroken,
+        W::MissingTimestamp => Msg::WarnMissingTimestamp,
+        W::MissingDuration => Msg::WarnMissingDuration,
+        W::MultipleRoots => Msg::WarnMultipleRoots,
+    }
+}
+
+/// A `kind_key: detail` warning line (as the engine sends them) with the kind translated.
+/// The detail is the core's free-form technical description and stays as it is.
+pub fn warning_line(line: &str, lang: Lang) -> String {
+    use tracescope_core::derive::WarningKind;
+    let (key, detail) = line.split_once(": ").unwrap_or((line, ""));
+    match WarningKind::ALL.into_iter().find(|k| k.key() == key) {
+        Some(k) if detail.is_empty() => warning_msg(k).text(lang).to_string(),
+        Some(k) => format!(
+            "{}{}{detail}",
+            warning_msg(k).text(lang),
+            Msg::Colon.text(lang)
+        ),
+        None => line.to_string(),
+    }
+}

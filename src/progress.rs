@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use tracescope_core::engine::{Progress, Stage};
 use wasm_bindgen::JsCast;
 
+use crate::i18n::{stage_msg, tr, Lang, Msg};
 use crate::state::{use_app, AppState};
 
 /// What the progress strip shows.
@@ -213,14 +214,24 @@ fn shown_percent(p: &Progress) -> Option<u32> {
     }
 }
 
-fn detail(p: &Progress) -> String {
+fn detail(p: &Progress, lang: Lang) -> String {
     match p.stage {
-        Stage::Reading if p.total > 0 => {
-            format!("{} of {}", format_bytes(p.done), format_bytes(p.total))
-        }
+        Stage::Reading if p.total > 0 => Msg::BytesOf.fill(
+            lang,
+            &[
+                ("done", &format_bytes(p.done)),
+                ("total", &format_bytes(p.total)),
+            ],
+        ),
         Stage::Reading => format_bytes(p.done),
         Stage::Parsing if p.total > 0 => format_bytes(p.total),
-        Stage::Deriving if p.total > 1 => format!("trace {} of {}", p.done + 1, p.total),
+        Stage::Deriving if p.total > 1 => Msg::DerivingTraceNofM.fill(
+            lang,
+            &[
+                ("n", &(p.done + 1).to_string()),
+                ("count", &p.total.to_string()),
+            ],
+        ),
         _ => String::new(),
     }
 }
@@ -245,13 +256,13 @@ pub fn LoadProgress() -> impl IntoView {
                 data-total=move || progress().map_or(0, |p| p.total)
                 data-percent=move || progress().and_then(|p| shown_percent(&p)).map(|n| n.to_string())
             >
-                <span class="what">"Loading " {what}</span>
-                <span class="stage">{move || progress().map_or("Starting", |p| p.stage.label())} "…"</span>
+                <span class="what">{move || Msg::LoadingWhat.fill(state.lang.get(), &[("what", &what().unwrap_or_default())])}</span>
+                <span class="stage">{move || tr(progress().map_or(Msg::StageStarting, |p| stage_msg(p.stage)))()} "…"</span>
                 <progress max="100" value=move || progress().and_then(|p| shown_percent(&p))></progress>
                 <span class="percent" data-testid="load-percent">
                     {move || progress().and_then(|p| shown_percent(&p)).map(|n| format!("{n}%")).unwrap_or_default()}
                 </span>
-                <span class="numbers">{move || progress().map(|p| detail(&p)).unwrap_or_default()}</span>
+                <span class="numbers">{move || progress().map(|p| detail(&p, state.lang.get())).unwrap_or_default()}</span>
             </div>
         </Show>
     }

@@ -289,6 +289,11 @@ pub struct AppState {
     pub url_changed: RwSignal<u64>,
     /// The UI language (`src/i18n.rs`).
     pub lang: RwSignal<crate::i18n::Lang>,
+    /// The last span selected in a trace view: trace id, span index, span id. The URL's
+    /// `span=` holds only the id, which a Zipkin client and server half share; when the view
+    /// is rebuilt (skew switch, Back) and the URL still names this id, the same half is
+    /// selected again.
+    pub span_hint: StoredValue<Option<(String, u32, String)>>,
 }
 
 impl AppState {
@@ -296,6 +301,7 @@ impl AppState {
         AppState {
             api: RwSignal::new(None),
             route: RwSignal::new(Route::from_url()),
+            span_hint: StoredValue::new(None),
             error: RwSignal::new(None),
             services: RwSignal::new(None),
             results: RwSignal::new(None),

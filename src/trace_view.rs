@@ -9,6 +9,7 @@ use tracescope_core::layout::time_axis::format_duration;
 
 use crate::engine_client::{EngineClient, LoadSource};
 use crate::error::{AppError, Origin};
+use crate::i18n::{tr, warning_line, Msg};
 use crate::state::{use_app, AppState, ByPtr, LoadKey, Loaded, Route};
 use crate::waterfall::Waterfall;
 
@@ -30,7 +31,7 @@ fn ensure_loaded(id: String) {
     load_url(
         state,
         url,
-        format!("trace {id}"),
+        Msg::TraceLabel.fill(state.lang.get_untracked(), &[("id", &id)]),
         LoadKey::Trace(id),
         move || state.route.get_untracked() == wanted,
     );
@@ -150,7 +151,7 @@ pub fn TraceView() -> impl IntoView {
         <div class="trace-page">
             {move || match current.get() {
                 None => {
-                    let msg = if state.busy.get() { "Loading trace…" } else { "No trace loaded." };
+                    let msg = move || if state.busy.get() { tr(Msg::LoadingTrace)() } else { tr(Msg::NoTraceLoaded)() };
                     view! {
                         <div class="placeholder" data-testid="trace-placeholder">
                             <p>{msg}</p>
@@ -201,7 +202,7 @@ fn BackButton() -> impl IntoView {
         state.go(Route::Search(params));
     };
     let hidden = move || crate::embed::hidden(state, tracescope_core::embed::Part::Search);
-    view! { <button class="back" data-testid="back-to-search" class:hidden=hidden on:click=back>"← Search"</button> }
+    view! { <button class="back" data-testid="back-to-search" class:hidden=hidden on:click=back>{tr(Msg::BackToSearch)}</button> }
 }
 
 fn format_start(us: i64) -> String {
@@ -217,19 +218,28 @@ fn nonempty(s: &str, fallback: &str) -> String {
 #[component]
 fn TraceHeader(t: TraceInfo, index: usize, count: usize, format: String) -> impl IntoView {
     let state = use_app();
-    let root = format!(
-        "{}: {}",
-        nonempty(&t.root_service, "(unknown service)"),
-        nonempty(&t.root_name, "(unnamed)")
-    );
-    let services: Vec<String> = t
-        .services
-        .iter()
-        .map(|(name, n)| format!("{} ({n})", nonempty(name, "(unknown)")))
-        .collect();
+    let (root_service, root_name) = (t.root_service.clone(), t.root_name.clone());
+    let root = move || {
+        let lang = state.lang.get();
+        format!(
+            "{}: {}",
+            nonempty(&root_service, Msg::UnknownService.text(lang)),
+            nonempty(&root_name, Msg::Unnamed.text(lang))
+        )
+    };
+    let root_title = root.clone();
+    let service_counts = t.services.clone();
+    let services = move || {
+        let lang = state.lang.get();
+        service_counts
+            .iter()
+            .map(|(name, n)| format!("{} ({n})", nonempty(name, Msg::Unknown.text(lang))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let picker = (count > 1).then(|| {
         let options = (0..count)
-            .map(|i| view! { <option value=i.to_string() selected=i == index>{format!("Trace {} of {count}", i + 1)}</option> })
+            .map(|i| view! { <option value=i.to_string() selected=i == index>{move || Msg::TraceNofM.fill(state.lang.get(), &[("n", &(i + 1).to_string()), ("count", &count.to_string())])}</option> })
             .collect_view();
         view! {
             <select data-testid="trace-picker" on:change=move |ev| {
@@ -246,29 +256,29 @@ fn TraceHeader(t: TraceInfo, index: usize, count: usize, format: String) -> impl
         <header class="trace-header"
             class:hidden=move || crate::embed::hidden(state, tracescope_core::embed::Part::Summary)>
             <BackButton/>
-            <h2 class="trace-title" title=root.clone()>{root.clone()}</h2>
+            <h2 class="trace-title" title=root_title>{root}</h2>
             {picker}
             <crate::export::ExportMenu/>
             <dl class="trace-stats">
-                <div><dt>"Trace ID"</dt><dd class="mono">{t.trace_id.clone()}</dd></div>
-                <div><dt>"Start"</dt><dd>{format_start(t.start_us)}</dd></div>
-                <div><dt>"Duration"</dt><dd>{format_duration(t.duration_us)}</dd></div>
-                <div><dt>"Spans"</dt><dd>{t.span_count}</dd></div>
-                <div><dt>"Services"</dt><dd title=services.join(", ")>{t.services.len()}</dd></div>
-                <div><dt>"Depth"</dt><dd>{t.max_depth}</dd></div>
-                <div><dt>"Errors"</dt><dd>{t.error_count}</dd></div>
-                <div><dt>"Warnings"</dt><dd>
+                <div><dt>{tr(Msg::StatTraceId)}</dt><dd class="mono">{t.trace_id.clone()}</dd></div>
+                <div><dt>{tr(Msg::StatStart)}</dt><dd>{format_start(t.start_us)}</dd></div>
+                <div><dt>{tr(Msg::StatDuration)}</dt><dd>{format_duration(t.duration_us)}</dd></div>
+                <div><dt>{tr(Msg::StatSpans)}</dt><dd>{t.span_count}</dd></div>
+                <div><dt>{tr(Msg::StatServices)}</dt><dd title=services>{t.services.len()}</dd></div>
+                <div><dt>{tr(Msg::StatDepth)}</dt><dd>{t.max_depth}</dd></div>
+                <div><dt>{tr(Msg::StatErrors)}</dt><dd>{t.error_count}</dd></div>
+                <div><dt>{tr(Msg::StatWarnings)}</dt><dd>
                     <button class="link" data-testid="warnings-toggle" disabled=warning_count == 0
-                        title="List the warnings"
+                        title=tr(Msg::ListWarningsTitle)
                         aria-expanded=move || warnings_open.get().to_string()
                         on:click=move |_| warnings_open.update(|o| *o = !*o)>{warning_count}</button>
                 </dd></div>
-                <div><dt>"Format"</dt><dd>{format}</dd></div>
+                <div><dt>{tr(Msg::StatFormat)}</dt><dd>{format}</dd></div>
             </dl>
             <Show when=move || warnings_open.get()>
                 <ul class="warnings-list" data-testid="warnings-list">
-                    {warnings.iter().take(200).map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
-                    {(warning_count > 200).then(|| view! { <li class="more">{format!("… and {} more", warning_count - 200)}</li> })}
+                    {warnings.iter().take(200).map(|w| { let w = w.clone(); view! { <li>{move || warning_line(&w, state.lang.get())}</li> } }).collect_view()}
+                    {(warning_count > 200).then(|| view! { <li class="more">{move || Msg::AndNMore.fill(state.lang.get(), &[("n", &(warning_count - 200).to_string())])}</li> })}
                 </ul>
             </Show>
         </header>

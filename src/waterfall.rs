@@ -8,19 +8,21 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 use tracescope_core::draw::{paint_waterfall, Marks};
-use tracescope_core::engine::{tooltip, TraceInfo};
+use tracescope_core::engine::TraceInfo;
 use tracescope_core::layout::color::Theme;
 use tracescope_core::layout::minimap;
 use tracescope_core::layout::model::{flag, WaterfallModel};
 use tracescope_core::layout::rows::{
     collapse_all, collapse_shorter_than, collapse_to_depth, rows, with_ancestors, RowsRequest,
 };
+use tracescope_core::layout::time_axis::format_duration;
 use tracescope_core::layout::waterfall::{scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
 use wasm_bindgen::JsCast;
 
 use crate::canvas::{prepare, CanvasPainter};
 use crate::detail::SpanDetailPanel;
 use crate::engine_client::EngineClient;
+use crate::i18n::{tr, Lang, Msg};
 use crate::state::use_app;
 
 const MINIMAP_HEIGHT: f32 = 56.0;
@@ -211,7 +213,7 @@ pub fn Waterfall(
             .or_else(|| crate::url::param("filter"))
             .unwrap_or_default(),
     );
-    let filter_error: RwSignal<Option<String>> = RwSignal::new(None);
+    let filter_error: RwSignal<Option<tracescope_core::filter::FilterError>> = RwSignal::new(None);
     let mode = RwSignal::new(FilterMode::Dim);
     let critical_on = RwSignal::new(false);
     let focus_label: RwSignal<Option<String>> = RwSignal::new(None);
@@ -228,6 +230,11 @@ pub fn Waterfall(
         .iter()
         .filter(|f| *f & flag::SKEW_ADJUSTED != 0)
         .count();
+
+    // The URL names the selected span by its span id, which the engine knows (the model
+    // carries only span indices).
+    let engine = StoredValue::new_local(client.clone());
+    let trace_id = info.trace_id.clone();
 
     let n = model.len();
     // An embedding may ask for the tree collapsed below a depth (`collapse=`).
@@ -300,6 +307,7 @@ pub fn Waterfall(
                 }
             }
             let theme = *s.theme();
+            let lang = app.lang.try_get_untracked().unwrap_or_default();
             if let Some(ctx) = prepare(&canvas, w, h) {
                 let sc = scene(&s.m, &s.rows, &s.collapsed, &vp);
                 let marks = Marks {
@@ -310,6 +318,8 @@ pub fn Waterfall(
                         FilterMode::Only => None,
                     },
                     critical: s.critical,
+                    unknown_service: Msg::Unknown.text(lang),
+                    name_header: Msg::NameColumnHeader.text(lang),
                 };
                 let mut painter = CanvasPainter::new(&ctx);
                 paint_waterfall(&mut painter, &s.m, &sc, &vp, &theme, marks);
@@ -398,7 +408,24 @@ pub fn Waterfall(
             crate::embed::span_selected(app, trace, span);
         }
         selected_span.set(span);
-        write_url(hist, &[("span", span.map(|s| s.to_string()))]);
+        match (span, hist) {
+            (_, Hist::Keep) => {}
+            (None, _) => write_url(hist, &[("span", None)]),
+            (Some(sp), _) => {
+                let client = engine.get_value();
+                leptos::task::spawn_local(async move {
+                    let Some(d) = client.span_detail(trace, sp).await else {
+                        return;
+                    };
+                    // Only if the span is still the selection (clicks can outrun the engine).
+                    if selected_span.try_get_untracked() == Some(Some(sp)) {
+                        app.span_hint
+                            .set_value(Some((d.trace_id.clone(), sp, d.span_id.clone())));
+                        write_url(hist, &[("span", Some(d.span_id))]);
+                    }
+                });
+            }
+        }
         sync_counts();
         schedule();
     };
@@ -510,7 +537,7 @@ pub fn Waterfall(
                             s.rebuild_rows();
                         });
                     }
-                    Err(e) => filter_error.set(Some(e.to_string())),
+                    Err(e) => filter_error.set(Some(e)),
                 }
                 schedule();
             });
@@ -539,15 +566,51 @@ pub fn Waterfall(
         }
     };
 
+    // Selects the span the URL's `span=` names (a span id), or nothing when it names none.
+    // The engine answers asynchronously; the view may be gone by then.
+    let select_from_url = move || {
+        let wanted = crate::url::param("span").filter(|v| !v.trim().is_empty());
+        let Some(id) = wanted else {
+            if st.try_with_value(|s| s.selected).flatten().is_some() {
+                select(None, Hist::Keep);
+            }
+            return;
+        };
+        // The span selected last, when the URL still names it (no engine round trip, and the
+        // same one of two halves sharing the id).
+        let hinted = app.span_hint.with_value(|h| {
+            h.as_ref()
+                .filter(|(t, _, i)| *t == trace_id && i.eq_ignore_ascii_case(id.trim()))
+                .map(|(_, span, _)| *span)
+        });
+        let select_span = move |span: Option<u32>| {
+            let Some(Some((pos, selected))) = st.try_with_value(|s| {
+                let pos = span.and_then(|sp| s.m.span.iter().position(|&x| x == sp));
+                pos.map(|p| (p as u32, s.selected))
+            }) else {
+                return;
+            };
+            if Some(pos) != selected {
+                select(Some(pos), Hist::Keep);
+            }
+        };
+        if hinted.is_some() {
+            select_span(hinted);
+            return;
+        }
+        let client = engine.get_value();
+        leptos::task::spawn_local(async move {
+            let span = client.find_span(trace, id.clone()).await;
+            if crate::url::param("span").as_deref() != Some(id.as_str()) {
+                return;
+            }
+            select_span(span);
+        });
+    };
+
     // Restore a shared view from the URL: span, zoom and filter.
     {
-        let restore_span = crate::url::param("span").and_then(|v| v.parse::<u32>().ok());
-        if let Some(span) = restore_span {
-            let pos = st.with_value(|s| s.m.span.iter().position(|&x| x == span));
-            if let Some(p) = pos {
-                select(Some(p as u32), Hist::Keep);
-            }
-        }
+        select_from_url();
         let q = filter_text.get_untracked();
         if !q.trim().is_empty() {
             run_filter(q, Hist::Keep);
@@ -558,16 +621,7 @@ pub fn Waterfall(
     let apply_url = {
         let run_filter = run_filter.clone();
         move || {
-            let span = crate::url::param("span").and_then(|v| v.parse::<u32>().ok());
-            let Some((pos, selected)) = st.try_with_value(|s| {
-                let pos = span.and_then(|sp| s.m.span.iter().position(|&x| x == sp));
-                (pos.map(|p| p as u32), s.selected)
-            }) else {
-                return;
-            };
-            if pos != selected {
-                select(pos, Hist::Keep);
-            }
+            select_from_url();
             let q = crate::url::param("q")
                 .or_else(|| crate::url::param("filter"))
                 .unwrap_or_default();
@@ -668,15 +722,8 @@ pub fn Waterfall(
                     }
                     let hovered = vp.row_at(y, s.rows.len()).map(|r| s.rows[r]);
                     s.hovered = hovered;
-                    tooltip_text = hovered.and_then(|p| {
-                        let k = p as usize;
-                        let mut t = tooltip(&s.m, k)?;
-                        t.push_str(&format!(
-                            " · self {}",
-                            tracescope_core::layout::time_axis::format_duration(s.m.self_time[k])
-                        ));
-                        Some(t)
-                    });
+                    let lang = app.lang.get_untracked();
+                    tooltip_text = hovered.and_then(|p| span_tooltip(&s.m, p as usize, lang));
                 }
             }
         });
@@ -935,9 +982,14 @@ pub fn Waterfall(
         st.update_value(|s| s.critical = on);
         schedule();
     });
+    // The name column's header and "(unknown)" are drawn in the UI's language.
+    Effect::new(move |_| {
+        app.lang.track();
+        schedule();
+    });
 
     let depth_options = (1..=8u32)
-        .map(|d| view! { <option value=d.to_string()>{format!("{d} levels")}</option> })
+        .map(|d| view! { <option value=d.to_string()>{move || Msg::DepthLevels.fill(app.lang.get(), &[("n", &d.to_string())])}</option> })
         .collect_view();
     let run_filter_input = run_filter.clone();
     let filter_editing = StoredValue::new(false);
@@ -953,7 +1005,7 @@ pub fn Waterfall(
                         type="search"
                         class="filter"
                         data-testid="trace-filter"
-                        placeholder="Filter: service:api  http.status_code=500  dur>10ms  is:error   ( / )"
+                        placeholder=tr(Msg::TraceFilterPlaceholder)
                         node_ref=filter_input
                         prop:value=move || filter_text.get()
                         on:keydown=move |ev: web_sys::KeyboardEvent| {
@@ -979,7 +1031,7 @@ pub fn Waterfall(
                     />
                     <select
                         data-testid="filter-mode"
-                        title="How non-matching spans are shown"
+                        title=tr(Msg::FilterModeTitle)
                         on:change=move |ev| {
                             let m = if event_target_value(&ev) == "only" { FilterMode::Only } else { FilterMode::Dim };
                             mode.set(m);
@@ -991,34 +1043,38 @@ pub fn Waterfall(
                             schedule();
                         }
                     >
-                        <option value="dim">"Dim others"</option>
-                        <option value="only">"Only matches"</option>
+                        <option value="dim">{tr(Msg::FilterDimOthers)}</option>
+                        <option value="only">{tr(Msg::FilterOnlyMatches)}</option>
                     </select>
                     <span class="matches" data-testid="match-count">
-                        {move || match (filter_error.get(), match_count.get()) {
-                            (Some(e), _) => e,
-                            (None, Some(n)) => format!("{n} match{}", if n == 1 { "" } else { "es" }),
-                            (None, None) => String::new(),
+                        {move || {
+                            let lang = app.lang.get();
+                            match (filter_error.get(), match_count.get()) {
+                                (Some(e), _) => Msg::FilterInvalid.fill(lang, &[("message", &e.message), ("at", &(e.at + 1).to_string())]),
+                                (None, Some(1)) => Msg::OneMatch.text(lang).to_string(),
+                                (None, Some(n)) => Msg::MatchCount.fill(lang, &[("n", &n.to_string())]),
+                                (None, None) => String::new(),
+                            }
                         }}
                     </span>
-                    <button title="Previous match (N)" on:click=move |_| step_match(false)>"↑"</button>
-                    <button title="Next match (n)" on:click=move |_| step_match(true)>"↓"</button>
+                    <button title=tr(Msg::PrevMatchTitle) on:click=move |_| step_match(false)>"↑"</button>
+                    <button title=tr(Msg::NextMatchTitle) on:click=move |_| step_match(true)>"↓"</button>
                     <span class="sep"></span>
-                    <button data-testid="collapse-all" on:click=move |_| set_collapsed(st.with_value(|s| collapse_all(&s.m)))>"Collapse all"</button>
-                    <button data-testid="expand-all" on:click=move |_| set_collapsed(vec![false; n])>"Expand all"</button>
-                    <select data-testid="collapse-depth" title="Show this many levels" on:change=move |ev| {
+                    <button data-testid="collapse-all" on:click=move |_| set_collapsed(st.with_value(|s| collapse_all(&s.m)))>{tr(Msg::CollapseAll)}</button>
+                    <button data-testid="expand-all" on:click=move |_| set_collapsed(vec![false; n])>{tr(Msg::ExpandAll)}</button>
+                    <select data-testid="collapse-depth" title=tr(Msg::DepthTitle) on:change=move |ev| {
                         if let Ok(d) = event_target_value(&ev).parse::<u32>() {
                             set_collapsed(st.with_value(|s| collapse_to_depth(&s.m, d)));
                         }
                     }>
-                        <option value="">"Depth…"</option>
+                        <option value="">{tr(Msg::DepthPlaceholder)}</option>
                         {depth_options}
                     </select>
                     <input
                         class="short"
                         data-testid="collapse-shorter"
-                        placeholder="collapse < 1ms"
-                        title="Collapse every subtree shorter than this (e.g. 500us, 2ms)"
+                        placeholder=tr(Msg::CollapseShorterPlaceholder)
+                        title=tr(Msg::CollapseShorterTitle)
                         on:change=move |ev| {
                             if let Some(us) = tracescope_core::filter::parse_duration(&event_target_value(&ev)) {
                                 set_collapsed(st.with_value(|s| collapse_shorter_than(&s.m, us)));
@@ -1030,9 +1086,9 @@ pub fn Waterfall(
                         <input type="checkbox" data-testid="critical-toggle"
                             prop:checked=move || critical_on.get()
                             on:change=move |ev| critical_on.set(event_target_checked(&ev)) />
-                        "Critical path"
+                        {tr(Msg::CriticalPath)}
                     </label>
-                    <label class="toggle" title=format!("Clock-skew correction: moves server spans inside their clients ({skew_count} spans moved)")>
+                    <label class="toggle" title=move || Msg::SkewTitle.fill(app.lang.get(), &[("n", &skew_count.to_string())])>
                         <input type="checkbox" data-testid="skew-toggle"
                             prop:checked=move || skew.get()
                             on:change=move |ev| {
@@ -1040,15 +1096,15 @@ pub fn Waterfall(
                                 write_url(Hist::Push, &[("skew", (!on).then(|| "off".to_string()))]);
                                 skew.set(on);
                             } />
-                        "Skew correction"
+                        {tr(Msg::SkewCorrection)}
                     </label>
-                    <button data-testid="zoom-reset" disabled=move || !zoomed.get() on:click=move |_| zoom_reset()>"Reset zoom"</button>
-                    <button title="Keyboard shortcuts (?)" on:click=move |_| help_open.update(|h| *h = !*h)>"?"</button>
+                    <button data-testid="zoom-reset" disabled=move || !zoomed.get() on:click=move |_| zoom_reset()>{tr(Msg::ResetZoom)}</button>
+                    <button title=tr(Msg::ShortcutsTitle) data-testid="shortcuts-toggle" on:click=move |_| help_open.update(|h| *h = !*h)>"?"</button>
                 </div>
                 {move || focus_label.get().map(|label| view! {
                     <div class="breadcrumb" data-testid="focus-breadcrumb">
-                        <button on:click=move |_| set_focus(None)>"← Whole trace"</button>
-                        <span>"Focused on "<b>{label}</b></span>
+                        <button on:click=move |_| set_focus(None)>{tr(Msg::WholeTrace)}</button>
+                        <span>{tr(Msg::FocusedOn)}<b>{label}</b></span>
                     </div>
                 })}
                 <div
@@ -1255,31 +1311,63 @@ fn draw_minimap(
 
 #[component]
 fn Shortcuts(on_close: impl Fn() + 'static) -> impl IntoView {
-    let keys: &[(&str, &str)] = &[
-        ("↑ ↓  j k", "Select previous / next span"),
-        ("← →", "Collapse / expand the selected span"),
-        ("Shift+← →  h l", "Pan the time axis"),
-        ("+  −", "Zoom in / out"),
-        ("0", "Reset zoom"),
-        ("Ctrl+wheel", "Zoom at the pointer"),
-        ("Shift+wheel, drag", "Pan"),
-        ("Drag on the ruler or minimap", "Zoom into a time range"),
-        ("PageUp PageDown Home End Space", "Scroll"),
-        ("/", "Focus the filter"),
-        ("n  N", "Next / previous match"),
-        ("f", "Focus the selected subtree"),
-        ("Backspace", "Back to the whole trace"),
-        ("c", "Toggle the critical path"),
-        ("Esc", "Clear the filter, then the selection"),
-        ("?", "Show or hide this list"),
+    // Key names (Shift, PageUp, Esc …) are what is printed on keyboards and stay as they are;
+    // words around them are translated.
+    let keys: &[(Key, Msg)] = &[
+        (Key::Plain("↑ ↓  j k"), Msg::KeySelectPrevNext),
+        (Key::Plain("← →"), Msg::KeyCollapseExpand),
+        (Key::Plain("Shift+← →  h l"), Msg::KeyPan),
+        (Key::Plain("+  −"), Msg::KeyZoomInOut),
+        (Key::Plain("0"), Msg::ResetZoom),
+        (Key::Words(Msg::KeyCtrlWheel), Msg::KeyZoomAtPointer),
+        (Key::Words(Msg::KeyShiftWheelDrag), Msg::KeyPanShort),
+        (Key::Words(Msg::KeyDragRuler), Msg::KeyZoomRange),
+        (Key::Plain("PageUp PageDown Home End Space"), Msg::KeyScroll),
+        (Key::Plain("/"), Msg::KeyFocusFilter),
+        (Key::Plain("n  N"), Msg::KeyNextPrevMatch),
+        (Key::Plain("f"), Msg::KeyFocusSubtree),
+        (Key::Plain("Backspace"), Msg::KeyBackToWhole),
+        (Key::Plain("c"), Msg::KeyToggleCritical),
+        (Key::Plain("Esc"), Msg::KeyClearFilter),
+        (Key::Plain("?"), Msg::KeyShowHide),
     ];
     view! {
-        <div class="shortcuts" data-testid="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
-            <h3>"Keyboard shortcuts"</h3>
+        <div class="shortcuts" data-testid="shortcuts" role="dialog" aria-label=tr(Msg::ShortcutsHeading)>
+            <h3>{tr(Msg::ShortcutsHeading)}</h3>
             <table>
-                {keys.iter().map(|(k, v)| view! { <tr><td class="key">{*k}</td><td>{*v}</td></tr> }).collect_view()}
+                {keys.iter().map(|&(k, v)| {
+                    let key = move || match k {
+                        Key::Plain(s) => s,
+                        Key::Words(m) => tr(m)(),
+                    };
+                    view! { <tr><td class="key">{key}</td><td>{tr(v)}</td></tr> }
+                }).collect_view()}
             </table>
-            <button on:click=move |_| on_close()>"Close"</button>
+            <button on:click=move |_| on_close()>{tr(Msg::Close)}</button>
         </div>
     }
+}
+
+/// A shortcut's keys: printed key names, or words to translate.
+#[derive(Clone, Copy)]
+enum Key {
+    Plain(&'static str),
+    Words(Msg),
+}
+
+/// The hover tooltip of span `pos`: name, duration, start and self time.
+fn span_tooltip(m: &WaterfallModel, pos: usize, lang: Lang) -> Option<String> {
+    if pos >= m.len() {
+        return None;
+    }
+    Some(Msg::SpanTooltip.fill(
+        lang,
+        &[
+            ("service", m.label(m.service[pos])),
+            ("name", m.label(m.name[pos])),
+            ("duration", &format_duration(m.duration[pos])),
+            ("start", &format_duration(m.start[pos])),
+            ("self", &format_duration(m.self_time[pos])),
+        ],
+    ))
 }

@@ -9,19 +9,20 @@ use tracescope_core::api;
 use tracescope_core::search::query::{format_duration_input, parse_duration, suggestions};
 
 use crate::fetch::{self, Abort};
+use crate::i18n::{tr, Lang, Msg};
 use crate::state::{use_app, SearchQuery};
 
-const LOOKBACKS: &[(u64, &str)] = &[
-    (300_000, "Last 5 minutes"),
-    (900_000, "Last 15 minutes"),
-    (1_800_000, "Last 30 minutes"),
-    (3_600_000, "Last hour"),
-    (7_200_000, "Last 2 hours"),
-    (21_600_000, "Last 6 hours"),
-    (43_200_000, "Last 12 hours"),
-    (86_400_000, "Last day"),
-    (172_800_000, "Last 2 days"),
-    (604_800_000, "Last 7 days"),
+const LOOKBACKS: &[(u64, Msg)] = &[
+    (300_000, Msg::Last5Minutes),
+    (900_000, Msg::Last15Minutes),
+    (1_800_000, Msg::Last30Minutes),
+    (3_600_000, Msg::LastHour),
+    (7_200_000, Msg::Last2Hours),
+    (21_600_000, Msg::Last6Hours),
+    (43_200_000, Msg::Last12Hours),
+    (86_400_000, Msg::LastDay),
+    (172_800_000, Msg::Last2Days),
+    (604_800_000, Msg::Last7Days),
 ];
 
 /// The lookback select's value for a custom start/end.
@@ -34,13 +35,16 @@ fn fetch_list(
     url: String,
     into: impl Fn(Arc<Vec<String>>) + 'static,
     note: RwSignal<Option<String>>,
+    lang: Lang,
 ) {
     leptos::task::spawn_local(async move {
         let abort = Abort::with_timeout(crate::config::timeout_seconds());
         match fetch::get_json::<Vec<String>>(&url, &abort).await {
             Ok(list) => into(Arc::new(list)),
             Err(e) => {
-                let _ = note.try_set(Some(format!("Suggestions unavailable: {e}")));
+                let _ = note.try_set(Some(
+                    Msg::SuggestionsUnavailable.fill(lang, &[("error", &e.message(lang))]),
+                ));
             }
         }
     });
@@ -68,16 +72,14 @@ fn parse_local_input(v: &str) -> Option<u64> {
     (ms.is_finite() && ms > 0.0).then_some(ms as u64)
 }
 
-fn lookback_label(ms: u64) -> String {
+fn lookback_label(ms: u64, lang: Lang) -> String {
     LOOKBACKS
         .iter()
         .find(|(v, _)| *v == ms)
-        .map(|(_, l)| (*l).to_string())
+        .map(|(_, l)| l.text(lang).to_string())
         .unwrap_or_else(|| {
-            format!(
-                "Last {}",
-                tracescope_core::layout::time_axis::format_duration(ms as i64 * 1000)
-            )
+            let d = tracescope_core::layout::time_axis::format_duration(ms as i64 * 1000);
+            Msg::LastDuration.fill(lang, &[("duration", &d)])
         })
 }
 
@@ -155,6 +157,7 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
                 }
             },
             note,
+            state.lang.get_untracked(),
         );
         let s2 = service.get_untracked();
         fetch_list(
@@ -165,6 +168,7 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
                 }
             },
             note,
+            state.lang.get_untracked(),
         );
     });
     Effect::new(move |_| {
@@ -176,6 +180,7 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
                 let _ = keys.try_set(l);
             },
             note,
+            state.lang.get_untracked(),
         );
     });
     // The key whose value is being typed, fetched once per key.
@@ -206,6 +211,7 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
                 });
             },
             note,
+            state.lang.get_untracked(),
         );
     });
     let tag_suggestions = move || {
@@ -219,22 +225,26 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let lang = state.lang.get_untracked();
         let mut errors = Vec::new();
         let dur = |s: &str, errors: &mut Vec<String>| match parse_duration(s) {
             Ok(v) => v,
             Err(e) => {
-                errors.push(e.to_string());
+                errors.push(Msg::DurationInvalid.fill(
+                    lang,
+                    &[("text", &format!("{:?}", e.text)), ("reason", e.reason)],
+                ));
                 None
             }
         };
         let min_us = dur(&min_d.get_untracked(), &mut errors);
         let max_us = dur(&max_d.get_untracked(), &mut errors);
         if max_us.is_some() && min_us.is_none() && errors.is_empty() {
-            errors.push("A maximum duration needs a minimum duration too (Zipkin's rule).".into());
+            errors.push(Msg::MaxNeedsMin.text(lang).into());
         }
         if let (Some(a), Some(b)) = (min_us, max_us) {
             if b < a {
-                errors.push("The maximum duration is below the minimum.".into());
+                errors.push(Msg::MaxBelowMin.text(lang).into());
             }
         }
         let (lookback_ms, end_ms) = if lookback.get_untracked() == CUSTOM {
@@ -244,11 +254,11 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
             ) {
                 (Some(s), Some(e)) if e > s => (e - s, Some(e)),
                 (Some(_), Some(_)) => {
-                    errors.push("The end of the time range must be after its start.".into());
+                    errors.push(Msg::RangeEndBeforeStart.text(lang).into());
                     (0, None)
                 }
                 _ => {
-                    errors.push("Give both the start and the end of the time range.".into());
+                    errors.push(Msg::RangeIncomplete.text(lang).into());
                     (0, None)
                 }
             }
@@ -258,10 +268,10 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
         let limit_v: u32 = match limit.get_untracked().trim().parse() {
             Ok(v) if v > 0 => v,
             _ => {
-                errors.push(format!(
-                    "The limit must be a positive number, not {:?}.",
-                    limit.get_untracked()
-                ));
+                errors.push(
+                    Msg::LimitInvalid
+                        .fill(lang, &[("value", &format!("{:?}", limit.get_untracked()))]),
+                );
                 0
             }
         };
@@ -287,7 +297,7 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
         let current = service.get();
         let list = state.services.get().unwrap_or_default();
         let mut opts = vec![
-            view! { <option value="" selected=current.is_empty()>"All services"</option> }
+            view! { <option value="" selected=current.is_empty()>{tr(Msg::AllServices)}</option> }
                 .into_any(),
         ];
         // A service from the URL that the server does not list stays selectable.
@@ -307,16 +317,17 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
     };
     let lookback_options = move || {
         let current = lookback.get();
+        let lang = state.lang.get();
         let mut list: Vec<(String, String)> = LOOKBACKS
             .iter()
-            .map(|(ms, l)| (ms.to_string(), (*l).to_string()))
+            .map(|(ms, l)| (ms.to_string(), l.text(lang).to_string()))
             .collect();
         if let Ok(ms) = current.parse::<u64>() {
             if !LOOKBACKS.iter().any(|(v, _)| *v == ms) {
-                list.push((current.clone(), lookback_label(ms)));
+                list.push((current.clone(), lookback_label(ms, lang)));
             }
         }
-        list.push((CUSTOM.into(), "Custom range…".into()));
+        list.push((CUSTOM.into(), Msg::CustomRange.text(lang).into()));
         list.into_iter()
             .map(|(v, l)| {
                 let selected = v == current;
@@ -336,27 +347,27 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
     view! {
         <form class="search-form" data-testid="search-form" on:submit=submit>
             <label class="field">
-                <span>"Service"</span>
+                <span>{tr(Msg::Service)}</span>
                 <select data-testid="service-select" prop:value=move || service.get()
                     on:change=move |ev| service.set(event_target_value(&ev))>
                     {service_options}
                 </select>
             </label>
             <label class="field">
-                <span>"Remote service"</span>
+                <span>{tr(Msg::RemoteService)}</span>
                 <input type="text" list="remote-service-options" data-testid="remote-service-input"
-                    placeholder="any" title="Suggestions once a service is chosen"
+                    placeholder=tr(Msg::Any) title=tr(Msg::RemoteServiceHint)
                     prop:value=move || remote.get() on:input=move |ev| remote.set(event_target_value(&ev))/>
                 <datalist id="remote-service-options" data-testid="remote-service-options">{names(remote_names)}</datalist>
             </label>
             <label class="field">
-                <span>"Span name"</span>
-                <input type="text" list="span-name-options" data-testid="span-name-input" placeholder="any"
+                <span>{tr(Msg::SpanName)}</span>
+                <input type="text" list="span-name-options" data-testid="span-name-input" placeholder=tr(Msg::Any)
                     prop:value=move || span.get() on:input=move |ev| span.set(event_target_value(&ev))/>
                 <datalist id="span-name-options" data-testid="span-name-options">{names(span_names)}</datalist>
             </label>
             <label class="field wide">
-                <span>"Tags"</span>
+                <span>{tr(Msg::Tags)}</span>
                 <input type="text" list="tag-options" data-testid="tags-input" autocomplete="off"
                     placeholder="http.method=GET and error"
                     prop:value=move || tags.get() on:input=move |ev| tags.set(event_target_value(&ev))/>
@@ -365,17 +376,17 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
                 </datalist>
             </label>
             <label class="field narrow">
-                <span>"Min duration"</span>
-                <input type="text" data-testid="min-duration-input" placeholder="e.g. 250ms"
+                <span>{tr(Msg::MinDuration)}</span>
+                <input type="text" data-testid="min-duration-input" placeholder=tr(Msg::MinDurationExample)
                     prop:value=move || min_d.get() on:input=move |ev| min_d.set(event_target_value(&ev))/>
             </label>
             <label class="field narrow">
-                <span>"Max duration"</span>
-                <input type="text" data-testid="max-duration-input" placeholder="e.g. 1.5s"
+                <span>{tr(Msg::MaxDuration)}</span>
+                <input type="text" data-testid="max-duration-input" placeholder=tr(Msg::MaxDurationExample)
                     prop:value=move || max_d.get() on:input=move |ev| max_d.set(event_target_value(&ev))/>
             </label>
             <label class="field">
-                <span>"Time range"</span>
+                <span>{tr(Msg::TimeRange)}</span>
                 <select data-testid="lookback-select" prop:value=move || lookback.get()
                     on:change=move |ev| lookback.set(event_target_value(&ev))>
                     {lookback_options}
@@ -383,23 +394,23 @@ pub fn SearchForm(query: Memo<SearchQuery>, on_submit: Callback<SearchQuery>) ->
             </label>
             <Show when=move || lookback.get() == CUSTOM>
                 <label class="field">
-                    <span>"From"</span>
+                    <span>{tr(Msg::RangeFrom)}</span>
                     <input type="datetime-local" data-testid="range-start" prop:value=move || start.get()
                         on:input=move |ev| start.set(event_target_value(&ev))/>
                 </label>
                 <label class="field">
-                    <span>"To"</span>
+                    <span>{tr(Msg::RangeTo)}</span>
                     <input type="datetime-local" data-testid="range-end" prop:value=move || end.get()
                         on:input=move |ev| end.set(event_target_value(&ev))/>
                 </label>
             </Show>
             <label class="field narrow">
-                <span>"Limit"</span>
+                <span>{tr(Msg::Limit)}</span>
                 <input type="number" min="1" max="100000" data-testid="limit-input"
                     prop:value=move || limit.get() on:input=move |ev| limit.set(event_target_value(&ev))/>
             </label>
             <button type="submit" class="primary" data-testid="search-button">
-                {move || if state.searching.with(Option::is_some) { "Search again" } else { "Search" }}
+                {move || if state.searching.with(Option::is_some) { tr(Msg::SearchAgain)() } else { tr(Msg::SearchButton)() }}
             </button>
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert" data-testid="form-error">{p}</p> })}
             {move || note.get().map(|n| view! { <p class="form-note" data-testid="form-note">{n}</p> })}

@@ -22,6 +22,7 @@ use tracescope_core::search::rows::ResultIndex;
 use crate::engine_client::EngineClient;
 use crate::error::{AppError, Origin};
 use crate::fetch::{self, Abort};
+use crate::i18n::{tr, Msg};
 use crate::state::{use_app, AppState, Route, SearchParams, SearchQuery, SearchResults};
 
 /// How many answers back/forward can show again without a request.
@@ -352,25 +353,32 @@ fn SearchProgressLine() -> impl IntoView {
         state.searching.get().map(|s| {
             let secs = ((now.get() - s.started_ms) / 1000.0).max(0.0);
             let mb = |b: f64| format!("{:.1} MB", b / 1e6);
+            let lang = state.lang.get();
             let what = match s.phase {
-                Phase::Waiting => "waiting for the server".to_string(),
-                Phase::Reading if s.total > 0.0 => format!(
-                    "receiving {} of {} ({:.0} %)",
-                    mb(s.bytes),
-                    mb(s.total),
-                    s.bytes / s.total * 100.0
+                Phase::Waiting => Msg::SearchWaiting.text(lang).to_string(),
+                Phase::Reading if s.total > 0.0 => Msg::SearchReceivingOf.fill(
+                    lang,
+                    &[
+                        ("done", &mb(s.bytes)),
+                        ("total", &mb(s.total)),
+                        ("percent", &format!("{:.0}", s.bytes / s.total * 100.0)),
+                    ],
                 ),
-                Phase::Reading => format!("receiving {}", mb(s.bytes)),
-                Phase::Summarising => "reading the answer".to_string(),
+                Phase::Reading => Msg::SearchReceiving.fill(lang, &[("done", &mb(s.bytes))]),
+                Phase::Summarising => Msg::SearchSummarising.text(lang).to_string(),
             };
+            let line = Msg::Searching.fill(
+                lang,
+                &[("what", &what), ("seconds", &format!("{secs:.1}"))],
+            );
             view! {
                 <div class="search-progress" data-testid="search-progress" data-phase=s.phase.id()
                     data-bytes=s.bytes data-total=s.total>
                     <span class="spinner" aria-hidden="true"></span>
-                    <span>{format!("Searching… {what} ({secs:.1} s)")}</span>
+                    <span>{line}</span>
                     <span class="mono url" title=s.url.clone()>{s.url.clone()}</span>
                     <button type="button" data-testid="search-cancel" on:click=move |_| cancel_search(state)>
-                        "Cancel"
+                        {tr(Msg::Cancel)}
                     </button>
                 </div>
             }

@@ -11,6 +11,7 @@ use tracescope_core::layout::time_axis::format_duration;
 use tracescope_core::search::query::{format_duration_input, parse_duration};
 use tracescope_core::search::rows::{counts, SortOrder};
 
+use crate::i18n::{sort_msg, tr, Msg};
 use crate::state::{use_app, AppState, ByPtr, ResultView, Route};
 
 /// Height of a row in CSS px (kept equal to `.trace-row` in style/search.css).
@@ -78,7 +79,7 @@ pub fn Results(view: Signal<ResultView>, on_view: Callback<ResultView>) -> impl 
 
     view! {
         {move || if !has_results() {
-            let msg = if state.searching.with(Option::is_some) { "Searching…" } else { "No search yet." };
+            let msg = move || if state.searching.with(Option::is_some) { tr(Msg::SearchingShort)() } else { tr(Msg::NoSearchYet)() };
             view! { <p class="placeholder" data-testid="results-placeholder">{msg}</p> }.into_any()
         } else {
             view! {
@@ -157,19 +158,19 @@ fn FilterBar(
     };
     view! {
         <div class="filter-bar" data-testid="filter-bar">
-            <input type="search" class="filter-text" data-testid="result-filter" placeholder="Filter results: id, service, span name…"
+            <input type="search" class="filter-text" data-testid="result-filter" placeholder=tr(Msg::FilterResultsPlaceholder)
                 prop:value=move || view.with(|v| v.filter.text.clone())
                 on:input=move |ev| {
                     let t = event_target_value(&ev);
                     apply(change, move |v| v.filter.text = t.clone());
                 }/>
-            <select data-testid="filter-service" title="Only traces with this service"
+            <select data-testid="filter-service" title=tr(Msg::FilterServiceTitle)
                 prop:value=move || view.with(|v| v.filter.service.clone())
                 on:change=move |ev| {
                     let s = event_target_value(&ev);
                     apply(change, move |v| v.filter.service = s.clone());
                 }>
-                <option value="">"Any service"</option>
+                <option value="">{tr(Msg::AnyService)}</option>
                 {move || {
                     let current = view.with(|v| v.filter.service.clone());
                     services().into_iter().map(|s| {
@@ -178,9 +179,9 @@ fn FilterBar(
                     }).collect_view()
                 }}
             </select>
-            <input type="text" class="narrow" data-testid="filter-min" placeholder="min 10ms"
+            <input type="text" class="narrow" data-testid="filter-min" placeholder=tr(Msg::FilterMinPlaceholder)
                 class:invalid=bad(min_text) prop:value=move || min_text.get() on:input=on_dur(min_text, true)/>
-            <input type="text" class="narrow" data-testid="filter-max" placeholder="max 2s"
+            <input type="text" class="narrow" data-testid="filter-max" placeholder=tr(Msg::FilterMaxPlaceholder)
                 class:invalid=bad(max_text) prop:value=move || max_text.get() on:input=on_dur(max_text, false)/>
             <label class="check">
                 <input type="checkbox" data-testid="filter-errors"
@@ -189,9 +190,9 @@ fn FilterBar(
                         let on = event_target_checked(&ev);
                         apply(change, move |v| v.filter.errors_only = on);
                     }/>
-                "Errors only"
+                {tr(Msg::ErrorsOnly)}
             </label>
-            <select data-testid="sort-select" title="Order"
+            <select data-testid="sort-select" title=tr(Msg::SortTitle)
                 prop:value=move || view.with(|v| v.sort.as_str())
                 on:change=move |ev| {
                     if let Some(o) = SortOrder::parse(&event_target_value(&ev)) {
@@ -199,25 +200,31 @@ fn FilterBar(
                     }
                 }>
                 {SortOrder::ALL.into_iter().map(|o| view! {
-                    <option value=o.as_str() selected=move || view.with(|v| v.sort == o)>{o.label()}</option>
+                    <option value=o.as_str() selected=move || view.with(|v| v.sort == o)>{tr(sort_msg(o))}</option>
                 }).collect_view()}
             </select>
             <span class="result-count" data-testid="result-count" data-request=move || state.results.with(|r| r.as_ref().map(|r| r.url.clone()).unwrap_or_default())
                 data-shown=move || c.get().shown data-total=move || c.get().total data-errors=move || c.get().errors>
                 {move || {
                     let c = c.get();
-                    let errs = if c.errors > 0 { format!(" · {} with errors", c.errors) } else { String::new() };
-                    if c.shown == c.total {
-                        format!("{} traces{errs}", c.total)
+                    let lang = state.lang.get();
+                    let errs = if c.errors > 0 {
+                        Msg::ResultCountErrors.fill(lang, &[("n", &c.errors.to_string())])
                     } else {
-                        format!("{} of {} traces{errs}", c.shown, c.total)
-                    }
+                        String::new()
+                    };
+                    let count = if c.shown == c.total {
+                        Msg::ResultCount.fill(lang, &[("n", &c.total.to_string())])
+                    } else {
+                        Msg::ResultCountOf.fill(lang, &[("shown", &c.shown.to_string()), ("total", &c.total.to_string())])
+                    };
+                    format!("{count}{errs}")
                 }}
             </span>
             <Show when=move || view.with(|v| !v.filter.is_empty())>
                 <button type="button" data-testid="clear-filter" on:click=move |_| {
                     apply(change, |v| v.filter = Default::default());
-                }>"Clear filter"</button>
+                }>{tr(Msg::ClearFilter)}</button>
             </Show>
         </div>
     }
@@ -230,12 +237,12 @@ fn SelectionBar(selected: RwSignal<Vec<String>>) -> impl IntoView {
     view! {
         <Show when=move || { n() > 0 }>
             <div class="selection-bar" data-testid="selection-bar" data-count=n>
-                <span>{move || format!("{} selected", n())}</span>
+                <span>{move || Msg::SelectedCount.fill(state.lang.get(), &[("n", &n().to_string())])}</span>
                 <button type="button" class="primary" data-testid="open-selected" on:click=move |_| {
                     let ids = selected.get_untracked();
                     super::tabs::open(state, ids);
-                }>{move || if n() == 1 { "Open".to_string() } else { format!("Open {} as tabs", n()) }}</button>
-                <button type="button" data-testid="clear-selection" on:click=move |_| selected.set(Vec::new())>"Clear selection"</button>
+                }>{move || if n() == 1 { tr(Msg::Open)().to_string() } else { Msg::OpenAsTabs.fill(state.lang.get(), &[("n", &n().to_string())]) }}</button>
+                <button type="button" data-testid="clear-selection" on:click=move |_| selected.set(Vec::new())>{tr(Msg::ClearSelection)}</button>
             </div>
         </Show>
     }
@@ -332,9 +339,9 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
                 view! {
                     <div class="trace-list empty" data-testid="trace-list" data-count="0">
                         <p>{move || if state.results.with(|r| r.as_ref().is_some_and(|r| r.rows.is_empty())) {
-                            "No traces match. Try a longer time range or fewer conditions."
+                            tr(Msg::NoTracesMatch)()
                         } else {
-                            "No results pass the filter."
+                            tr(Msg::NoResultsPassFilter)()
                         }}</p>
                     </div>
                 }.into_any()
@@ -352,14 +359,15 @@ fn TraceList(shown: Memo<Option<Shown>>, selected: RwSignal<Vec<String>>) -> imp
     }
 }
 
-fn relative(now_us: f64, start_us: i64) -> String {
+fn relative(now_us: f64, start_us: i64, lang: crate::i18n::Lang) -> String {
     let ago = ((now_us - start_us as f64) / 1e6).max(0.0) as i64;
-    match ago {
-        0..=59 => format!("{ago}s ago"),
-        60..=3599 => format!("{}m ago", ago / 60),
-        3600..=86399 => format!("{}h ago", ago / 3600),
-        _ => format!("{}d ago", ago / 86400),
-    }
+    let (m, n) = match ago {
+        0..=59 => (Msg::SecondsAgo, ago),
+        60..=3599 => (Msg::MinutesAgo, ago / 60),
+        3600..=86399 => (Msg::HoursAgo, ago / 3600),
+        _ => (Msg::DaysAgo, ago / 86400),
+    };
+    m.fill(lang, &[("n", &n.to_string())])
 }
 
 /// Local date and time with milliseconds.
@@ -400,28 +408,38 @@ fn trace_row(
     };
     let duration = r.duration_us;
     let width = move || format!("{:.1}%", duration as f64 / longest.get() as f64 * 100.0);
-    let root = format!(
-        "{}: {}",
-        if r.root_service.is_empty() {
-            "(unknown service)"
-        } else {
-            &r.root_service
-        },
-        if r.root_name.is_empty() {
-            "(unnamed)"
-        } else {
-            &r.root_name
-        }
-    );
+    let (root_service, root_name) = (r.root_service.clone(), r.root_name.clone());
+    let root = move || {
+        let lang = state.lang.get();
+        format!(
+            "{}: {}",
+            if root_service.is_empty() {
+                Msg::UnknownService.text(lang)
+            } else {
+                &root_service
+            },
+            if root_name.is_empty() {
+                Msg::Unnamed.text(lang)
+            } else {
+                &root_name
+            }
+        )
+    };
+    let root_title = root.clone();
     // Per-service breakdown: a stacked bar of span counts, and the biggest few as badges.
     let total: usize = r.services.iter().map(|(_, n)| n).sum::<usize>().max(1);
     let mut by_size: Vec<&(String, usize)> = r.services.iter().collect();
     by_size.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let all_services = by_size
-        .iter()
-        .map(|(s, n)| format!("{} ×{n}", if s.is_empty() { "(unknown)" } else { s }))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let service_counts: Vec<(String, usize)> =
+        by_size.iter().map(|(s, n)| (s.clone(), *n)).collect();
+    let all_services = move || {
+        let unknown = Msg::Unknown.text(state.lang.get());
+        service_counts
+            .iter()
+            .map(|(s, n)| format!("{} ×{n}", if s.is_empty() { unknown } else { s }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let segments = by_size
         .iter()
         .map(|(s, n)| {
@@ -455,26 +473,27 @@ fn trace_row(
         }
     };
     let errors = r.error_count;
+    let (start_us, span_count) = (r.start_us, r.span_count);
     view! {
         <li class="trace-row" class:has-errors={errors > 0} class:selected=is_selected.clone()
             data-testid="trace-row" data-trace-id=id.clone()
             data-start-us=r.start_us data-duration-us=r.duration_us
             data-span-count=r.span_count data-error-count=errors
             tabindex="0" on:keydown=open_key>
-            <input type="checkbox" class="row-check" data-testid="row-select" title="Select to open several together"
+            <input type="checkbox" class="row-check" data-testid="row-select" title=tr(Msg::RowSelectTitle)
                 prop:checked=is_selected2 on:change=toggle on:click=|ev| ev.stop_propagation()/>
             <div class="row-body" on:click=open>
                 <div class="row-main">
-                    <span class="root" title=root.clone()>{root.clone()}</span>
+                    <span class="root" title=root_title>{root}</span>
                     <span class="row-bar"><span class="bar" style:width=width></span></span>
                     <span class="dur">{format_duration(r.duration_us)}</span>
                 </div>
                 <div class="row-meta">
-                    <span class="when" title=absolute(r.start_us)>{relative(now_us, r.start_us)}</span>
+                    <span class="when" title=absolute(r.start_us)>{move || relative(now_us, start_us, state.lang.get())}</span>
                     <span class="abs">{absolute(r.start_us)}</span>
-                    <span>{format!("{} spans", r.span_count)}</span>
+                    <span>{move || Msg::SpanCount.fill(state.lang.get(), &[("n", &span_count.to_string())])}</span>
                     {(errors > 0).then(|| view! {
-                        <span class="errors" data-testid="row-errors">{format!("{errors} error{}", if errors == 1 { "" } else { "s" })}</span>
+                        <span class="errors" data-testid="row-errors">{move || if errors == 1 { tr(Msg::OneError)().to_string() } else { Msg::ErrorCount.fill(state.lang.get(), &[("n", &errors.to_string())]) }}</span>
                     })}
                     <span class="stack" title=all_services.clone() data-testid="row-services">{segments}</span>
                     {badges}
@@ -482,7 +501,7 @@ fn trace_row(
                     <span class="mono id">{id.clone()}</span>
                     {logs.map(|href| view! {
                         <a class="logs" data-testid="row-logs" href=href target="_blank" rel="noopener noreferrer"
-                            on:click=|ev| ev.stop_propagation()>"Logs"</a>
+                            on:click=|ev| ev.stop_propagation()>{tr(Msg::Logs)}</a>
                     })}
                 </div>
             </div>

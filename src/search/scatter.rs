@@ -14,6 +14,7 @@ use tracescope_core::search::scatter::{PlotRect, ScatterPoints, ScatterScale};
 use wasm_bindgen::JsCast;
 
 use super::results::{absolute, Shown};
+use crate::i18n::{tr, Msg};
 use crate::state::{use_app, ResultView, Route};
 
 /// CSS height of the plot.
@@ -308,17 +309,26 @@ pub fn Scatter(
         plotted.with(|s| {
             let s = s.as_ref()?;
             let r = s.rows.get(row as usize)?;
+            let lang = state.lang.get();
             let root = format!(
                 "{}: {}",
-                if r.root_service.is_empty() { "(unknown service)" } else { &r.root_service },
-                if r.root_name.is_empty() { "(unnamed)" } else { &r.root_name }
+                if r.root_service.is_empty() { Msg::UnknownService.text(lang) } else { &r.root_service },
+                if r.root_name.is_empty() { Msg::Unnamed.text(lang) } else { &r.root_name }
             );
+            let mut line = format!(
+                "{} · {}",
+                format_duration(r.duration_us),
+                Msg::SpanCount.fill(lang, &[("n", &r.span_count.to_string())])
+            );
+            if r.error_count > 0 {
+                line.push_str(" · ");
+                line.push_str(&Msg::ErrorCount.fill(lang, &[("n", &r.error_count.to_string())]));
+            }
             Some(view! {
                 <div class="scatter-tooltip" data-testid="scatter-tooltip" data-trace-id=r.trace_id.clone()
                     style:left=format!("{}px", x + 12.0) style:top=format!("{}px", y + 12.0)>
                     <div class="root">{root}</div>
-                    <div>{format!("{} · {} spans{}", format_duration(r.duration_us), r.span_count,
-                        if r.error_count > 0 { format!(" · {} errors", r.error_count) } else { String::new() })}</div>
+                    <div>{line}</div>
                     <div class="muted">{absolute(r.start_us)}</div>
                     <div class="mono muted">{r.trace_id.clone()}</div>
                 </div>
@@ -364,7 +374,7 @@ pub fn Scatter(
             ></canvas>
             {brush}
             {tooltip}
-            <button type="button" class="scatter-png" data-testid="scatter-png" title="Save the chart as PNG"
+            <button type="button" class="scatter-png" data-testid="scatter-png" title=tr(Msg::SaveChartPng)
                 on:click=move |_| {
                     if let Some(c) = canvas_ref.get_untracked() {
                         crate::export::save_canvas(&c, "traces-scatter.png");
@@ -375,7 +385,7 @@ pub fn Scatter(
                     let mut v = view.get_untracked();
                     v.filter.window = None;
                     on_view.run(v);
-                }>"Clear time window"</button>
+                }>{tr(Msg::ClearTimeWindow)}</button>
             </Show>
         </div>
     }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::Msg;
 use crate::state::{use_app, AppState, LoadKey, Route};
 
 /// The tabs the URL asks for (two or more ids), if any.
@@ -46,7 +47,7 @@ fn ensure_loaded(state: AppState, ids: Vec<String>) {
         return;
     };
     let url = tracescope_core::api::trace_many_url(&api.root, &ids);
-    let label = format!("{} traces", ids.len());
+    let label = Msg::TraceCount.fill(state.lang.get_untracked(), &[("n", &ids.len().to_string())]);
     let wanted = ids.clone();
     crate::trace_view::load_url(state, url, label, LoadKey::Many(ids), move || {
         tabs_in_url().as_ref() == Some(&wanted)

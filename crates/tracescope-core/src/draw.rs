@@ -41,6 +41,11 @@ pub struct Marks<'a> {
     pub dim: Option<&'a [bool]>,
     /// Overlay the critical path.
     pub critical: bool,
+    /// The name column's label for a span without a service, in the UI's language
+    /// (empty: `(unknown)`).
+    pub unknown_service: &'a str,
+    /// The name column's header, in the UI's language (empty: `Service · span`).
+    pub name_header: &'a str,
 }
 
 /// Approximate advance of one character of the 12px UI font; used to shorten labels
@@ -131,10 +136,12 @@ pub fn paint_waterfall(
         }
         p.fill_rect(x + 12.0, y + 5.0, 4.0, ROW_HEIGHT - 10.0, scene.color[i]);
         let service = m.label(m.service[k]);
-        let service = if service.is_empty() {
+        let service = if !service.is_empty() {
+            service
+        } else if marks.unknown_service.is_empty() {
             "(unknown)"
         } else {
-            service
+            marks.unknown_service
         };
         let mut tx = x + 20.0;
         let avail = vp.name_width - tx - 4.0;
@@ -262,7 +269,11 @@ pub fn paint_waterfall(
     p.text(
         6.0,
         2.0,
-        "Service · span",
+        if marks.name_header.is_empty() {
+            "Service · span"
+        } else {
+            marks.name_header
+        },
         TextStyle {
             color: theme.muted,
             align: Align::Left,

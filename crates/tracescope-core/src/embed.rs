@@ -107,6 +107,8 @@ pub struct EmbedOptions {
 pub struct ParamError {
     pub param: String,
     pub value: String,
+    /// The values that would work, as a plain list (no words: the app frames it in the
+    /// UI's language).
     pub expected: &'static str,
 }
 
@@ -114,7 +116,7 @@ impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "URL parameter {}={:?} was ignored: expected {}",
+            "URL parameter {}={:?} was ignored: expected one of {}",
             self.param, self.value, self.expected
         )
     }
@@ -141,7 +143,7 @@ impl EmbedOptions {
             match name {
                 "embed" => match parse_flag(value) {
                     Some(b) => o.embed = b,
-                    None => bad(name, value, "1, 0, true or false"),
+                    None => bad(name, value, "1, 0, true, false"),
                 },
                 "hide" => {
                     o.hide = Hidden::default();
@@ -151,21 +153,21 @@ impl EmbedOptions {
                             .find(|p| p.name().eq_ignore_ascii_case(item))
                         {
                             Some(p) => o.hide.insert(*p),
-                            None => bad(name, item, "minimap, search, detail or summary"),
+                            None => bad(name, item, "minimap, search, detail, summary"),
                         }
                     }
                 }
                 "theme" => match ThemeChoice::parse(value) {
                     Some(t) => o.theme = Some(t),
-                    None => bad(name, value, "light, dark or auto"),
+                    None => bad(name, value, "light, dark, auto"),
                 },
                 "collapse" => match value.trim().parse::<u32>() {
                     Ok(d) => o.collapse = Some(d),
-                    Err(_) => bad(name, value, "a depth: 0, 1, 2, …"),
+                    Err(_) => bad(name, value, "0, 1, 2, …"),
                 },
                 "lang" => {
                     if value.trim().is_empty() {
-                        bad(name, value, "a language tag: en or zh-CN");
+                        bad(name, value, "en, zh-CN");
                     } else {
                         o.lang = Some(value.trim().to_string());
                     }
@@ -264,7 +266,7 @@ mod tests {
         );
         assert_eq!(
             errors[0].to_string(),
-            "URL parameter hide=\"sidebar\" was ignored: expected minimap, search, detail or summary"
+            "URL parameter hide=\"sidebar\" was ignored: expected one of minimap, search, detail, summary"
         );
     }
 

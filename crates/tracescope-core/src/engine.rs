@@ -10,7 +10,7 @@ use crate::filter::{Filter, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
 use crate::layout::time_axis::format_duration;
-use crate::model::{Endpoint, SpanIdx};
+use crate::model::{Endpoint, SpanId, SpanIdx};
 
 /// What the header and trace picker show about each loaded trace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -256,6 +256,24 @@ impl Engine {
             .collect())
     }
 
+    /// The span (index into the trace) with span id `id` (hex of any case, short ids
+    /// left-padded, as imports read them). Several spans can share an id (the client and
+    /// server halves of a Zipkin RPC): the first in tree order is the one.
+    pub fn find_span(&self, trace: usize, id: &str) -> Option<u32> {
+        let d = self.traces.get(trace)?;
+        let want = SpanId::lookup(id.trim(), &d.trace.strings)?;
+        d.tree
+            .preorder
+            .iter()
+            .find(|s| {
+                d.trace
+                    .spans
+                    .get(s.get())
+                    .is_some_and(|span| span.id == want)
+            })
+            .map(|s| s.0)
+    }
+
     pub fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
         let d = self.traces.get(trace)?;
         let k = span as usize;
@@ -454,6 +472,34 @@ mod tests {
       {"traceId":"a","id":"2","parentId":"1","name":"query","timestamp":1200,"duration":300,"tags":{"z":"1","error":"boom","a":"2"},"annotations":[{"timestamp":1250,"value":"sent"}],"localEndpoint":{"serviceName":"db"}},
       {"traceId":"b","id":"9","name":"other","timestamp":5,"duration":1}
     ]"#;
+
+    #[test]
+    fn find_span_by_id() {
+        let input = br#"[
+          {"traceId":"c","id":"1","name":"rpc","timestamp":1000,"duration":1000,"kind":"CLIENT","localEndpoint":{"serviceName":"front"}},
+          {"traceId":"c","id":"1","name":"rpc","timestamp":1100,"duration":800,"kind":"SERVER","shared":true,"localEndpoint":{"serviceName":"back"}},
+          {"traceId":"c","id":"AbC","parentId":"1","name":"child","timestamp":1200,"duration":100,"localEndpoint":{"serviceName":"back"}},
+          {"traceId":"c","id":"span-x","parentId":"1","name":"odd","timestamp":1300,"duration":10,"localEndpoint":{"serviceName":"back"}}
+        ]"#;
+        let e = Engine::load(input).expect("valid");
+        let name = |id: &str| {
+            e.find_span(0, id)
+                .and_then(|s| e.span_detail(0, s))
+                .map(|d| (d.name, d.kind))
+        };
+        // The shared id: the client half comes first in tree order.
+        let client = Some(("rpc".to_string(), "CLIENT".to_string()));
+        assert_eq!(name("1"), client);
+        assert_eq!(name("0000000000000001"), client);
+        for id in ["abc", "ABC", "0000000000000abc", " 0abc "] {
+            assert_eq!(name(id).map(|n| n.0), Some("child".into()), "{id:?}");
+        }
+        assert_eq!(name("span-x").map(|n| n.0), Some("odd".into()));
+        assert_eq!(e.find_span(0, "ffff"), None);
+        assert_eq!(e.find_span(0, "span-y"), None);
+        assert_eq!(e.find_span(0, ""), None);
+        assert_eq!(e.find_span(1, "1"), None);
+    }
 
     #[test]
     fn load_reports_stages_in_order() {

@@ -94,6 +94,15 @@ impl SpanId {
         }
     }
 
+    /// The id `s` names in a trace whose strings are `strings`, parsed like [`SpanId::parse`]
+    /// (hex of any case, left-padded); `None` for a non-hex id the trace does not have.
+    pub fn lookup(s: &str, strings: &Strings) -> Option<SpanId> {
+        match parse_hex_u64(s) {
+            Some(v) => Some(SpanId::Hex(v)),
+            None => strings.find(s).map(SpanId::Other),
+        }
+    }
+
     pub fn display<'a>(&self, strings: &'a Strings) -> IdDisplay<'a> {
         match *self {
             SpanId::Hex(v) => IdDisplay::Hex64(v),

@@ -50,6 +50,11 @@ pub enum Request {
         trace: usize,
         span: u32,
     },
+    /// The span with this span id (the first in tree order when several share it).
+    FindSpan {
+        trace: usize,
+        id: String,
+    },
     /// Switch clock-skew correction of a trace on or off; reply with its new model.
     SkewCorrection {
         trace: usize,
@@ -113,6 +118,9 @@ pub enum Reply {
     },
     Detail {
         detail: Option<SpanDetail>,
+    },
+    FindSpan {
+        span: Option<u32>,
     },
     /// `found: false`: there is no such trace (no bytes then).
     Export {
@@ -200,6 +208,10 @@ mod tests {
             query: "is:error \"a b\"".into(),
         });
         round(Request::Detail { trace: 0, span: 7 });
+        round(Request::FindSpan {
+            trace: 0,
+            id: "00f067aa0ba902b7".into(),
+        });
         round(Request::Export {
             trace: 1,
             export: ExportKind::OperationStatsCsv,

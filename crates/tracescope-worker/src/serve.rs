@@ -100,6 +100,12 @@ fn handle(envelope: Envelope<Request>) {
                 detail: with_engine(|e| e.span_detail(trace, span)),
             },
         ),
+        Request::FindSpan { trace, id: span_id } => reply(
+            id,
+            Reply::FindSpan {
+                span: with_engine(|e| e.find_span(trace, &span_id)),
+            },
+        ),
     }
 }
 

@@ -31,6 +31,9 @@ export function glyphPoint(main, row, depth) {
   return rowPoint(main, row, { x: 9 + depth * INDENT_PX });
 }
 
+/** A span id as the app writes it in `span=`: 16 lower-case hex digits (ids are left-padded). */
+export const urlSpanId = (id) => (/^[0-9a-f]{1,16}$/i.test(id) ? id.toLowerCase().padStart(16, '0') : id);
+
 /** The view's URL parameters that describe it: span, q, from, to (strings or null). */
 export function urlState(page) {
   const p = new URL(page.url()).searchParams;

@@ -15,7 +15,7 @@ import {
 } from '../lib/tree.mjs';
 import {
   RULER_PX, ROW_PX, averageColour, boxes, countPixels, drag, glyphPoint, nameColumnWidth, pointerAway, rowPoint,
-  urlState, urlWindow, waitForDetail, waitForView,
+  urlSpanId, urlState, urlWindow, waitForDetail, waitForView,
 } from '../lib/waterfall.mjs';
 
 // ---- choosing traces ------------------------------------------------------------------
@@ -114,7 +114,7 @@ export default [
         const p = rowPoint(main, row);
         await page.mouse.click(p.x, p.y);
         await waitForView(page, (v) => v.selectedSpan === String(node.index), `a click on row ${row} selects ${label(node)}`);
-        assert.equal(urlState(page).span, String(node.index), `URL span= is the selected span: ${page.url()}`);
+        await poll(() => urlState(page).span, (s) => s === urlSpanId(node.span.id), `URL span= is the selected span's id ${node.span.id}`);
         await assertDetailShows(page, node, id);
       }
 
@@ -874,6 +874,8 @@ export default [
       const p = rowPoint(main, row);
       await page.mouse.click(p.x, p.y);
       await waitForView(page, (v) => v.selectedSpan === String(tree.order[row].index), 'row selected');
+      const spanId = urlSpanId(tree.order[row].span.id);
+      await poll(() => urlState(page).span, (s) => s === spanId, 'the URL names the selected span by its id');
       const { main: main2 } = await boxes(page); // the detail panel narrows the canvas
       const tw = main2.width - nw;
       await drag(page, { x: main2.x + nw + 0.2 * tw, y: main2.y + 12 }, { x: main2.x + nw + 0.6 * tw, y: main2.y + 12 });
@@ -883,7 +885,7 @@ export default [
       const s = urlState(page);
       t.note(`shared URL: ${url}`);
       assert.equal(s.q, query);
-      assert.equal(s.span, String(tree.order[row].index));
+      assert.equal(s.span, spanId);
 
       // The same URL in a fresh page reproduces the view.
       const fresh = await t.browser.newContext({ viewport: page.viewportSize() });
@@ -894,11 +896,11 @@ export default [
         await waitForTraceView(p2, { traceId: spans[0].traceId });
         const v2 = await waitForView(
           p2,
-          (v) => v.selectedSpan === s.span && v.matchCount === String(count),
+          (v) => v.selectedSpan === String(tree.order[row].index) && v.matchCount === String(count),
           `a reloaded link restores selection (span ${s.span}) and filter (${count} matches)`,
         );
         assert.equal(await p2.inputValue(sel('trace-filter')), query, 'the filter input shows the query');
-        assert.equal((await waitForDetail(p2, s.span)).fields['Span ID'], tree.order[row].span.id, 'the detail panel shows the span');
+        assert.equal((await waitForDetail(p2, String(tree.order[row].index))).fields['Span ID'], tree.order[row].span.id, 'the detail panel shows the span');
         await poll(() => p2.isDisabled(sel('zoom-reset')), (d) => d === false, 'the view is zoomed (zoom-reset enabled)');
         const s2 = urlState(p2);
         assert.deepEqual(s2, s, `the URL keeps every parameter: ${p2.url()}`);
@@ -932,6 +934,7 @@ export default [
       await page.mouse.click(p.x, p.y);
       const selected = String(tree.order[2].index);
       await waitForView(page, (v) => v.selectedSpan === selected, 'row selected');
+      await poll(() => urlState(page).span, (s) => s === urlSpanId(tree.order[2].span.id), 'the click is in the URL');
       await focusView(page);
       await press(page, '+');
       await poll(() => urlWindow(page), (x) => x !== null, 'zoomed');

@@ -6,7 +6,7 @@ import { openApp, poll, sel, waitForTraceView } from '../lib/app.mjs';
 import { allTraces } from '../lib/data.mjs';
 import { durationAgrees, spanTree } from '../lib/tree.mjs';
 import {
-  boxes, countPixels, drag, pointerAway, rowPoint, urlState, waitForDetail, waitForView,
+  boxes, countPixels, drag, pointerAway, rowPoint, urlSpanId, urlState, waitForDetail, waitForView,
 } from '../lib/waterfall.mjs';
 
 /** The light theme's skew mark colour (Theme::LIGHT.skew in crates/tracescope-core/src/layout/color.rs). */
@@ -71,6 +71,7 @@ export default [
       const serverIndex = String(tree.order.find((n) => n.span.id === server.id).index);
       await waitForView(page, (v) => v.selectedSpan === serverIndex, 'clicking the third row selects the server span');
       const on = await waitForDetail(page, serverIndex);
+      await poll(() => urlState(page).span, (s) => s === urlSpanId(server.id), 'the URL names the span by its id');
       assert.equal(on.fields['Span ID'], server.id);
       const note = page.locator(sel('skew-note'));
       assert.match(await note.innerText(), /moved 50(\.0)?\s*ms later by clock-skew correction/, 'detail line: how far and which way');
@@ -91,7 +92,8 @@ export default [
       // stays; the URL says skew=off.
       await page.uncheck(sel('skew-toggle'));
       await waitForView(page, (v) => v.skew === 'off' && v.skewAdjustedCount === '0' && v.ready === 'true', 'skew-toggle off');
-      assert.equal(urlState(page).span, serverIndex, 'the selection survives the switch');
+      assert.equal(urlState(page).span, urlSpanId(server.id), 'the selection survives the switch');
+      await waitForView(page, (v) => v.selectedSpan === serverIndex, 'the same (server) half stays selected');
       assert.equal(new URL(page.url()).searchParams.get('skew'), 'off', `the URL holds skew=off: ${page.url()}`);
       const off = await poll(() => waitForDetail(page, serverIndex), (d) => d.fields.Start !== on.fields.Start, 'the detail shows the reported start');
       assert.ok(durationAgrees(off.fields.Start.replace(/^\+/, ''), 0), `uncorrected, the server starts the trace (+0): ${off.fields.Start}`);

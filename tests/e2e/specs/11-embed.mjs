@@ -99,10 +99,22 @@ export default [
       await page.goto(`${app.url}/index.html?embed=1&filter=${encodeURIComponent(`service:${service}`)}&trace=${trace.id}`);
       await poll(() => traceView(page), (v) => v?.ready === 'true' && Number(v.matchCount) === countService(trace, service), 'filter= matches');
 
+      // span= names a span by its id (any case, leading zeros optional): the deepest span of
+      // the last branch is selected, its collapsed ancestors expanded.
+      const deep = [...trace.tree.order].reverse().find((n) => n.depth >= 2);
+      assert.ok(deep, 'the trace has a span two levels down');
+      const shortId = deep.span.id.replace(/^0+(?=.)/, '').toUpperCase();
+      await page.goto(`${app.url}/index.html?embed=1&collapse=1&trace=${trace.id}&span=${shortId}`);
+      const chosen = await poll(() => traceView(page), (v) => v?.selectedSpan === String(deep.index), `span=${shortId} selects ${deep.span.name} (span ${deep.index})`);
+      assert.ok(Number(chosen.visibleRows) > 1 + trace.tree.roots[0].children.length, 'its collapsed ancestors are expanded');
+      const detail = await page.locator(sel('span-detail')).getAttribute('data-span');
+      assert.equal(detail, String(deep.index), 'the detail panel shows it');
+      assert.equal(new URL(page.url()).searchParams.get('span'), shortId, 'the link is kept as given');
+
       // A bad value is reported, the others still apply.
       await page.goto(`${app.url}/index.html?embed=1&hide=minimap,sidebar&trace=${trace.id}`);
       const text = await waitForError(page);
-      assert.match(text, /hide="sidebar" was ignored: expected minimap, search, detail or summary/);
+      assert.match(text, /hide="sidebar" was ignored: expected one of minimap, search, detail, summary/);
       await waitForTraceView(page, { traceId: trace.id });
       assert.equal(await page.locator(sel('minimap')).isVisible(), false, 'the valid part of hide= applies');
     },
