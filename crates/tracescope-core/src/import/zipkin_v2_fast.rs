@@ -373,27 +373,16 @@ impl<'de> Cursor<'de> {
         self.eat(b'"')?;
         let start = self.i;
         let b = self.b;
-        loop {
-            // Eight bytes at a time while none of them ends the plain run.
-            while let Some(chunk) = b.get(self.i..self.i + 8) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(chunk);
-                if special(u64::from_le_bytes(w)) {
-                    break;
-                }
-                self.i += 8;
+        self.i = plain_run_end(b, self.i);
+        match b.get(self.i) {
+            Some(b'"') => {
+                let s = self.text(start, self.i)?;
+                self.i += 1;
+                return Ok(Cow::Borrowed(s));
             }
-            match b.get(self.i) {
-                None => return Err(GiveUp),
-                Some(b'"') => {
-                    let s = self.text(start, self.i)?;
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(&c) if c < 0x20 => return Err(GiveUp),
-                Some(_) => self.i += 1,
-            }
+            Some(b'\\') => {}
+            // The end of the input, or a control character.
+            _ => return Err(GiveUp),
         }
         // Escapes: build the text.
         let mut out = self.text(start, self.i)?.to_owned();
@@ -502,21 +491,51 @@ impl<'de> Cursor<'de> {
     }
 }
 
-/// Whether any of the eight bytes of `w` is a quote, a backslash or a control character
-/// (the bytes that end a plain run of string text). Bytes of multi-byte characters are not:
-/// the input is valid UTF-8 already.
+/// The offset of the first quote, backslash or control character (the bytes that end a
+/// plain run of string text) at or after `i`, or the length of `b`. Bytes of multi-byte
+/// characters never end a run: the input is valid UTF-8 already. Strings are short (keys,
+/// names, tag values), so this finds the end in one or two steps of sixteen bytes, with the
+/// exact position from the mask rather than a byte loop.
 #[inline]
-fn special(w: u64) -> bool {
+fn plain_run_end(b: &[u8], mut i: usize) -> usize {
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        special_mask(u64::from_le_bytes(w))
+    };
+    while i + 16 <= b.len() {
+        let m = word(i);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        let m = word(i + 8);
+        if m != 0 {
+            return i + 8 + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The high bit of each byte of `w` that is a quote, a backslash or a control character is
+/// set in the result. Exact for the lowest such byte (borrows may mark bytes above it, which
+/// `trailing_zeros` never looks at); zero when there is none.
+#[inline]
+fn special_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` is zero iff the same byte of `has_zero(x)` has its high bit set (exact
-    // for the lowest such byte, and any set bit means there is one).
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let quote = has_zero(w ^ (ONES * u64::from(b'"')));
     let backslash = has_zero(w ^ (ONES * u64::from(b'\\')));
     // Bytes below 0x20: subtracting 0x20 borrows into the high bit, for bytes < 0x80.
     let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (quote | backslash | control) != 0
+    quote | backslash | control
 }
 
 /// Sets a field once; a repeated field gives up (the serde reader reports it).
@@ -603,6 +622,32 @@ mod tests {
         }
         let bad_utf8 = b"[{\"traceId\":\"a\",\"id\":\"\xff\"}]";
         assert!(parse(bad_utf8).is_none());
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_special_byte() {
+        let naive = |b: &[u8], i: usize| {
+            (i..b.len())
+                .find(|&k| matches!(b[k], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(b.len())
+        };
+        // Every special byte at every offset of a run, after plain ASCII and bytes >= 0x80
+        // (which must not end a run, nor make a neighbour look special).
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for len in 0..40 {
+                for filler in [
+                    b'a', 0x80, 0xff, 0x20, 0x7f, 0x21, 0x23, 0x5b, 0x5d, 0xa2, 0xdc,
+                ] {
+                    let mut b = vec![filler; len];
+                    b.push(special);
+                    b.extend_from_slice(b"xyz\"\\");
+                    for start in 0..=len {
+                        assert_eq!(super::plain_run_end(&b, start), naive(&b, start));
+                    }
+                }
+            }
+        }
+        assert_eq!(super::plain_run_end(&[b'a'; 33], 0), 33);
     }
 
     #[test]
