@@ -169,22 +169,38 @@ fn parse_hex_u64(s: &str) -> Option<u64> {
     hex_u64(s.as_bytes())
 }
 
-/// 1 to 16 hex digits of any case, in one pass (ids are parsed a million times a trace).
+/// The value of each byte as a hex digit (any case); 0xff for bytes that are not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// 1 to 16 hex digits of any case, in one pass without a branch per digit (ids are parsed
+/// a million times a trace).
 fn hex_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 16 {
         return None;
     }
     let mut v = 0u64;
+    let mut seen = 0u8;
     for &b in s {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u64::from(d);
+        let d = HEX_VALUE[usize::from(b)];
+        seen |= d;
+        v = (v << 4) | u64::from(d & 0xf);
     }
-    Some(v)
+    // Only a non-digit has a high bit.
+    (seen & 0xf0 == 0).then_some(v)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -211,11 +227,13 @@ impl Kind {
     }
 }
 
+/// Addresses are shared texts (`Arc<str>`): the spans of one host repeat them, and an import
+/// stores each once (see [`Value::Str`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     pub service: StrId,
-    pub ipv4: Option<Box<str>>,
-    pub ipv6: Option<Box<str>>,
+    pub ipv4: Option<Arc<str>>,
+    pub ipv6: Option<Arc<str>>,
     pub port: Option<u16>,
 }
 
@@ -223,7 +241,10 @@ pub struct Endpoint {
 /// [`Value::Str`]; Jaeger and OTLP values keep their types.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    Str(Box<str>),
+    /// Shared rather than owned: a million spans repeat a few thousand distinct values
+    /// (methods, status codes, pod names), and importers store a repeated value once instead
+    /// of allocating it per span.
+    Str(Arc<str>),
     Bool(bool),
     Int(i64),
     Double(f64),
@@ -244,7 +265,8 @@ impl Value {
     /// The value as text (see the `Display` impl), borrowed when it is a string already.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Value::Str(s) | Value::Json(s) => std::borrow::Cow::Borrowed(s),
+            Value::Str(s) => std::borrow::Cow::Borrowed(s),
+            Value::Json(s) => std::borrow::Cow::Borrowed(s),
             other => std::borrow::Cow::Owned(other.to_string()),
         }
     }
@@ -281,7 +303,8 @@ impl From<&str> for Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Str(s) | Value::Json(s) => f.write_str(s),
+            Value::Str(s) => f.write_str(s),
+            Value::Json(s) => f.write_str(s),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Double(d) => write!(f, "{d}"),
@@ -312,12 +335,13 @@ impl Tag {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Annotation {
     pub at: Micros,
-    pub value: Box<str>,
+    /// Shared, like [`Value::Str`]: annotation values repeat (`cs`, `sr`, `ws`, ...).
+    pub value: Arc<str>,
     pub attributes: Box<[Tag]>,
 }
 
 impl Annotation {
-    pub fn new(at: Micros, value: impl Into<Box<str>>) -> Annotation {
+    pub fn new(at: Micros, value: impl Into<Arc<str>>) -> Annotation {
         Annotation {
             at,
             value: value.into(),
@@ -564,6 +588,19 @@ mod tests {
         assert_eq!(t.low(), Some(0x48485a3953bb6124));
         let upper = SpanId::parse("ABCDEF", &mut s);
         assert_eq!(upper, SpanId::Hex(0xabcdef));
+    }
+
+    #[test]
+    fn hex_digits_are_exactly_0_9_a_f_in_any_case() {
+        for b in 0..=255u8 {
+            let expected = char::from(b).to_digit(16).map(u64::from);
+            assert_eq!(hex_u64(&[b]), expected, "byte {b:#x}");
+            assert_eq!(hex_u64(&[b'1', b]), expected.map(|d| 16 + d), "byte {b:#x}");
+        }
+        assert_eq!(hex_u64(b"ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(hex_u64(b"0123456789abcDEF"), Some(0x0123_4567_89ab_cdef));
+        assert_eq!(hex_u64(b""), None);
+        assert_eq!(hex_u64(b"00000000000000000"), None);
     }
 
     #[test]
