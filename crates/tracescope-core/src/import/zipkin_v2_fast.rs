@@ -174,15 +174,15 @@ impl<'de> Cursor<'de> {
         self.object(|c, key| match &*key {
             "traceId" => set(&mut trace_id, c.string()?),
             "id" => set(&mut id, c.string()?),
-            "parentId" => set(&mut parent_id, c.opt(Self::string)?),
-            "name" => set(&mut name, c.opt(Self::string)?),
-            "kind" => set(&mut kind, c.opt(Self::string)?),
-            "timestamp" => set(&mut timestamp, c.opt(Self::integer)?),
-            "duration" => set(&mut duration, c.opt(Self::integer)?),
-            "localEndpoint" => set(&mut local, c.opt(Self::endpoint)?),
-            "remoteEndpoint" => set(&mut remote, c.opt(Self::endpoint)?),
-            "debug" => set(&mut debug, c.opt(Self::boolean)?),
-            "shared" => set(&mut shared, c.opt(Self::boolean)?),
+            "parentId" => set(&mut parent_id, c.opt(|c| c.string())?),
+            "name" => set(&mut name, c.opt(|c| c.string())?),
+            "kind" => set(&mut kind, c.opt(|c| c.string())?),
+            "timestamp" => set(&mut timestamp, c.opt(|c| c.integer())?),
+            "duration" => set(&mut duration, c.opt(|c| c.integer())?),
+            "localEndpoint" => set(&mut local, c.opt(|c| c.endpoint())?),
+            "remoteEndpoint" => set(&mut remote, c.opt(|c| c.endpoint())?),
+            "debug" => set(&mut debug, c.opt(|c| c.boolean())?),
+            "shared" => set(&mut shared, c.opt(|c| c.boolean())?),
             "annotations" => {
                 if std::mem::replace(&mut annotations, true) {
                     return Err(GiveUp);
@@ -224,10 +224,10 @@ impl<'de> Cursor<'de> {
         let mut ipv6 = None;
         let mut port = None;
         self.object(|c, key| match &*key {
-            "serviceName" => set(&mut service_name, c.opt(Self::string)?),
-            "ipv4" => set(&mut ipv4, c.opt(Self::string)?),
-            "ipv6" => set(&mut ipv6, c.opt(Self::string)?),
-            "port" => set(&mut port, c.opt(Self::integer)?),
+            "serviceName" => set(&mut service_name, c.opt(|c| c.string())?),
+            "ipv4" => set(&mut ipv4, c.opt(|c| c.string())?),
+            "ipv6" => set(&mut ipv6, c.opt(|c| c.string())?),
+            "port" => set(&mut port, c.opt(|c| c.integer())?),
             _ => c.skip(0),
         })?;
         Ok(ZipkinEndpoint {
@@ -311,7 +311,8 @@ impl<'de> Cursor<'de> {
         }
     }
 
-    fn opt<T>(&mut self, read: fn(&mut Self) -> R<T>) -> R<Option<T>> {
+    #[inline(always)]
+    fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
         if self.null()? {
             Ok(None)
         } else {
@@ -369,22 +370,31 @@ impl<'de> Cursor<'de> {
 
     /// A string, borrowed from the input unless it has escapes. Control characters and
     /// invalid UTF-8 give up, as do lone surrogates in `\u` escapes.
+    ///
+    /// Inlined (most strings are short and plain, and a call costs as much as reading them);
+    /// text with escapes is built out of line.
+    #[inline(always)]
     fn string(&mut self) -> R<Cow<'de, str>> {
         self.eat(b'"')?;
         let start = self.i;
-        let b = self.b;
-        self.i = plain_run_end(b, self.i);
-        match b.get(self.i) {
-            Some(b'"') => {
-                let s = self.text(start, self.i)?;
-                self.i += 1;
-                return Ok(Cow::Borrowed(s));
-            }
-            Some(b'\\') => {}
-            // The end of the input, or a control character.
-            _ => return Err(GiveUp),
+        let end = plain_run_end(self.b, start);
+        if self.b.get(end) == Some(&b'"') {
+            let s = self.text(start, end)?;
+            self.i = end + 1;
+            return Ok(Cow::Borrowed(s));
         }
-        // Escapes: build the text.
+        self.i = end;
+        self.string_with_escapes(start)
+    }
+
+    /// The rest of a string from its first byte that is not plain text (at the cursor).
+    #[inline(never)]
+    fn string_with_escapes(&mut self, start: usize) -> R<Cow<'de, str>> {
+        let b = self.b;
+        if b.get(self.i) != Some(&b'\\') {
+            // The end of the input, or a control character.
+            return Err(GiveUp);
+        }
         let mut out = self.text(start, self.i)?.to_owned();
         let mut run = self.i;
         loop {
@@ -439,6 +449,7 @@ impl<'de> Cursor<'de> {
 
     /// The input between two byte offsets next to ASCII bytes (quotes, backslashes), which
     /// are always character boundaries.
+    #[inline(always)]
     fn text(&self, from: usize, to: usize) -> R<&'de str> {
         self.s.get(from..to).ok_or(GiveUp)
     }
@@ -496,7 +507,7 @@ impl<'de> Cursor<'de> {
 /// characters never end a run: the input is valid UTF-8 already. Strings are short (keys,
 /// names, tag values), so this finds the end in one or two steps of sixteen bytes, with the
 /// exact position from the mask rather than a byte loop.
-#[inline]
+#[inline(always)]
 fn plain_run_end(b: &[u8], mut i: usize) -> usize {
     let word = |at: usize| {
         let mut w = [0u8; 8];
