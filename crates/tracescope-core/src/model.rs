@@ -33,6 +33,10 @@ impl StrId {
 pub struct Strings {
     all: Vec<Arc<str>>,
     index: FxHashMap<Arc<str>, StrId>,
+    /// The last string interned in each slot, by hash: a million spans intern the same few
+    /// names again and again, and a slot answers with one comparison made in place, where
+    /// the map probes and calls `memcmp`.
+    recent: Box<[(u64, StrId)]>,
 }
 
 impl Default for Strings {
@@ -43,12 +47,34 @@ impl Default for Strings {
         Strings {
             all: vec![empty],
             index,
+            // The empty string hashes to 0: every slot starts out right for it.
+            recent: vec![(0, StrId::EMPTY); 1 << Self::RECENT_BITS].into_boxed_slice(),
         }
     }
 }
 
 impl Strings {
+    const RECENT_BITS: u32 = 10;
+
     pub fn intern(&mut self, s: &str) -> StrId {
+        let hash = {
+            use std::hash::Hasher;
+            let mut h = crate::hash::FxHasher::default();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        // The top bits of a multiplicative hash are the well-mixed ones.
+        let slot = (hash >> (64 - Self::RECENT_BITS)) as usize;
+        let (seen, id) = self.recent[slot];
+        if seen == hash && same_text(self.get(id).as_bytes(), s.as_bytes()) {
+            return id;
+        }
+        let id = self.intern_in_map(s);
+        self.recent[slot] = (hash, id);
+        id
+    }
+
+    fn intern_in_map(&mut self, s: &str) -> StrId {
         if let Some(&id) = self.index.get(s) {
             return id;
         }
@@ -75,6 +101,27 @@ impl Strings {
     pub fn is_empty(&self) -> bool {
         self.all.len() <= 1
     }
+}
+
+/// `a == b`, compared in place eight bytes at a time: the strings compared while importing
+/// are short, and a call to the C library's `memcmp` costs more than comparing them.
+#[inline]
+pub(crate) fn same_text(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        u64::from_ne_bytes(w)
+    };
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
 /// A span id. Hex ids (the norm) are kept as numbers; non-hex ids, which real test data
@@ -601,6 +648,30 @@ mod tests {
         assert_eq!(hex_u64(b"0123456789abcDEF"), Some(0x0123_4567_89ab_cdef));
         assert_eq!(hex_u64(b""), None);
         assert_eq!(hex_u64(b"00000000000000000"), None);
+    }
+
+    #[test]
+    fn same_text_is_equality() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "abcdefghj",
+            "bbcdefghi",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_text(a.as_bytes(), b.as_bytes()), a == b, "{a:?} {b:?}");
+            }
+        }
+        let mut s = Strings::default();
+        let (x, y) = (s.intern("service"), s.intern("other"));
+        assert_ne!(x, y);
+        assert_eq!((s.intern("service"), s.intern("")), (x, StrId::EMPTY));
+        assert_eq!(s.get(x), "service");
     }
 
     #[test]
