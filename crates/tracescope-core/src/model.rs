@@ -47,8 +47,9 @@ impl Default for Strings {
         Strings {
             all: vec![empty],
             index,
-            // The empty string hashes to 0: every slot starts out right for it.
-            recent: vec![(0, StrId::EMPTY); 1 << Self::RECENT_BITS].into_boxed_slice(),
+            // Slots start out with the empty string, under its hash.
+            recent: vec![(crate::hash::quick_text_hash(b""), StrId::EMPTY); 1 << Self::RECENT_BITS]
+                .into_boxed_slice(),
         }
     }
 }
@@ -57,12 +58,7 @@ impl Strings {
     const RECENT_BITS: u32 = 10;
 
     pub fn intern(&mut self, s: &str) -> StrId {
-        let hash = {
-            use std::hash::Hasher;
-            let mut h = crate::hash::FxHasher::default();
-            h.write(s.as_bytes());
-            h.finish()
-        };
+        let hash = crate::hash::quick_text_hash(s.as_bytes());
         // The top bits of a multiplicative hash are the well-mixed ones.
         let slot = (hash >> (64 - Self::RECENT_BITS)) as usize;
         let (seen, id) = self.recent[slot];

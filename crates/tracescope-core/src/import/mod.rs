@@ -146,11 +146,8 @@ impl TextCache {
     const BITS: u32 = 12;
 
     pub(crate) fn share(&mut self, text: &str) -> Arc<str> {
-        use std::hash::Hasher;
-        let mut h = crate::hash::FxHasher::default();
-        h.write(text.as_bytes());
         // The top bits of a multiplicative hash are the well-mixed ones.
-        let hash = h.finish();
+        let hash = crate::hash::quick_text_hash(text.as_bytes());
         let slot = &mut self.slots[(hash >> (64 - Self::BITS)) as usize];
         if let Some(shared) = &slot.text {
             if **shared == *text {
