@@ -20,6 +20,28 @@ pub(crate) fn map_with_capacity<K, V>(n: usize) -> FxHashMap<K, V> {
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
+/// A hash of a text from its length and its first and last eight bytes: constant time, for
+/// the import's direct-mapped caches, where a collision only costs a miss (every hit is
+/// checked by comparing the texts). Texts that differ only in the middle share a slot.
+#[inline]
+pub(crate) fn quick_text_hash(b: &[u8]) -> u64 {
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        u64::from_le_bytes(w)
+    };
+    let n = b.len();
+    let (head, tail) = if n >= 8 {
+        (word(&b[..8]), word(&b[n - 8..]))
+    } else {
+        (word(b), 0)
+    };
+    (head ^ tail.rotate_left(29) ^ (n as u64).rotate_left(58))
+        .wrapping_mul(SEED)
+        .rotate_left(26)
+        .wrapping_mul(SEED)
+}
+
 #[derive(Default, Clone, Copy)]
 pub(crate) struct FxHasher {
     hash: u64,

@@ -33,6 +33,10 @@ impl StrId {
 pub struct Strings {
     all: Vec<Arc<str>>,
     index: FxHashMap<Arc<str>, StrId>,
+    /// The last string interned in each slot, by hash: a million spans intern the same few
+    /// names again and again, and a slot answers with one comparison made in place, where
+    /// the map probes and calls `memcmp`.
+    recent: Box<[(u64, StrId)]>,
 }
 
 impl Default for Strings {
@@ -43,12 +47,30 @@ impl Default for Strings {
         Strings {
             all: vec![empty],
             index,
+            // Slots start out with the empty string, under its hash.
+            recent: vec![(crate::hash::quick_text_hash(b""), StrId::EMPTY); 1 << Self::RECENT_BITS]
+                .into_boxed_slice(),
         }
     }
 }
 
 impl Strings {
+    const RECENT_BITS: u32 = 10;
+
     pub fn intern(&mut self, s: &str) -> StrId {
+        let hash = crate::hash::quick_text_hash(s.as_bytes());
+        // The top bits of a multiplicative hash are the well-mixed ones.
+        let slot = (hash >> (64 - Self::RECENT_BITS)) as usize;
+        let (seen, id) = self.recent[slot];
+        if seen == hash && same_text(self.get(id).as_bytes(), s.as_bytes()) {
+            return id;
+        }
+        let id = self.intern_in_map(s);
+        self.recent[slot] = (hash, id);
+        id
+    }
+
+    fn intern_in_map(&mut self, s: &str) -> StrId {
         if let Some(&id) = self.index.get(s) {
             return id;
         }
@@ -75,6 +97,27 @@ impl Strings {
     pub fn is_empty(&self) -> bool {
         self.all.len() <= 1
     }
+}
+
+/// `a == b`, compared in place eight bytes at a time: the strings compared while importing
+/// are short, and a call to the C library's `memcmp` costs more than comparing them.
+#[inline]
+pub(crate) fn same_text(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        u64::from_ne_bytes(w)
+    };
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }
 
 /// A span id. Hex ids (the norm) are kept as numbers; non-hex ids, which real test data
@@ -178,22 +221,38 @@ fn parse_hex_u64(s: &str) -> Option<u64> {
     hex_u64(s.as_bytes())
 }
 
-/// 1 to 16 hex digits of any case, in one pass (ids are parsed a million times a trace).
+/// The value of each byte as a hex digit (any case); 0xff for bytes that are not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// 1 to 16 hex digits of any case, in one pass without a branch per digit (ids are parsed
+/// a million times a trace).
 fn hex_u64(s: &[u8]) -> Option<u64> {
     if s.is_empty() || s.len() > 16 {
         return None;
     }
     let mut v = 0u64;
+    let mut seen = 0u8;
     for &b in s {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u64::from(d);
+        let d = HEX_VALUE[usize::from(b)];
+        seen |= d;
+        v = (v << 4) | u64::from(d & 0xf);
     }
-    Some(v)
+    // Only a non-digit has a high bit.
+    (seen & 0xf0 == 0).then_some(v)
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -220,11 +279,13 @@ impl Kind {
     }
 }
 
+/// Addresses are shared texts (`Arc<str>`): the spans of one host repeat them, and an import
+/// stores each once (see [`Value::Str`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {
     pub service: StrId,
-    pub ipv4: Option<Box<str>>,
-    pub ipv6: Option<Box<str>>,
+    pub ipv4: Option<Arc<str>>,
+    pub ipv6: Option<Arc<str>>,
     pub port: Option<u16>,
 }
 
@@ -232,7 +293,10 @@ pub struct Endpoint {
 /// [`Value::Str`]; Jaeger and OTLP values keep their types.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    Str(Box<str>),
+    /// Shared rather than owned: a million spans repeat a few thousand distinct values
+    /// (methods, status codes, pod names), and importers store a repeated value once instead
+    /// of allocating it per span.
+    Str(Arc<str>),
     Bool(bool),
     Int(i64),
     Double(f64),
@@ -253,7 +317,8 @@ impl Value {
     /// The value as text (see the `Display` impl), borrowed when it is a string already.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Value::Str(s) | Value::Json(s) => std::borrow::Cow::Borrowed(s),
+            Value::Str(s) => std::borrow::Cow::Borrowed(s),
+            Value::Json(s) => std::borrow::Cow::Borrowed(s),
             other => std::borrow::Cow::Owned(other.to_string()),
         }
     }
@@ -290,7 +355,8 @@ impl From<&str> for Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Str(s) | Value::Json(s) => f.write_str(s),
+            Value::Str(s) => f.write_str(s),
+            Value::Json(s) => f.write_str(s),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Double(d) => write!(f, "{d}"),
@@ -321,12 +387,13 @@ impl Tag {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Annotation {
     pub at: Micros,
-    pub value: Box<str>,
+    /// Shared, like [`Value::Str`]: annotation values repeat (`cs`, `sr`, `ws`, ...).
+    pub value: Arc<str>,
     pub attributes: Box<[Tag]>,
 }
 
 impl Annotation {
-    pub fn new(at: Micros, value: impl Into<Box<str>>) -> Annotation {
+    pub fn new(at: Micros, value: impl Into<Arc<str>>) -> Annotation {
         Annotation {
             at,
             value: value.into(),
@@ -573,6 +640,43 @@ mod tests {
         assert_eq!(t.low(), Some(0x48485a3953bb6124));
         let upper = SpanId::parse("ABCDEF", &mut s);
         assert_eq!(upper, SpanId::Hex(0xabcdef));
+    }
+
+    #[test]
+    fn hex_digits_are_exactly_0_9_a_f_in_any_case() {
+        for b in 0..=255u8 {
+            let expected = char::from(b).to_digit(16).map(u64::from);
+            assert_eq!(hex_u64(&[b]), expected, "byte {b:#x}");
+            assert_eq!(hex_u64(&[b'1', b]), expected.map(|d| 16 + d), "byte {b:#x}");
+        }
+        assert_eq!(hex_u64(b"ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(hex_u64(b"0123456789abcDEF"), Some(0x0123_4567_89ab_cdef));
+        assert_eq!(hex_u64(b""), None);
+        assert_eq!(hex_u64(b"00000000000000000"), None);
+    }
+
+    #[test]
+    fn same_text_is_equality() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "abcdefghj",
+            "bbcdefghi",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_text(a.as_bytes(), b.as_bytes()), a == b, "{a:?} {b:?}");
+            }
+        }
+        let mut s = Strings::default();
+        let (x, y) = (s.intern("service"), s.intern("other"));
+        assert_ne!(x, y);
+        assert_eq!((s.intern("service"), s.intern("")), (x, StrId::EMPTY));
+        assert_eq!(s.get(x), "service");
     }
 
     #[test]

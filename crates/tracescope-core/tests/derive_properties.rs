@@ -143,7 +143,7 @@ fn build(gens: &[Gen]) -> Trace {
             let kind = kinds[i];
             let local = g.service.map(|s| Endpoint {
                 service: services[s as usize],
-                ipv4: g.ipv4.map(|ip| format!("10.0.0.{ip}").into_boxed_str()),
+                ipv4: g.ipv4.map(|ip| format!("10.0.0.{ip}").into()),
                 ipv6: None,
                 port: None,
             });

@@ -21,6 +21,7 @@
 //! Spans keep their input order: a merged span sits where its first report was.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::{Warning, WarningKind};
 use crate::hash::FxHashSet;
@@ -323,8 +324,8 @@ fn none_last(a: Option<&str>, b: Option<&str>) -> Ordering {
 #[derive(Default)]
 struct EndpointTracker {
     service: Option<StrId>,
-    ipv4: Option<Box<str>>,
-    ipv6: Option<Box<str>>,
+    ipv4: Option<Arc<str>>,
+    ipv6: Option<Arc<str>>,
     port: Option<u16>,
 }
 

@@ -118,6 +118,62 @@ pub fn detect_format(bytes: &[u8]) -> Result<Format, ImportError> {
     detect::detect(bytes)
 }
 
+/// Repeated texts (tag and annotation values, addresses) shared instead of allocated once per
+/// span: a direct-mapped cache of texts by hash. Memory stays bounded (a text that falls out
+/// is simply stored again when it comes back), and a text that does not repeat costs a hash
+/// and a comparison more than allocating it.
+///
+/// Unique texts (statements, URLs with ids) are common. Were each one cached, it would evict
+/// a text that repeats, and evicting is slow (the old text's reference count is in memory
+/// that has left the processor's cache). So a text takes a slot that is in use only when it
+/// is seen there the second time in a row (its hash is remembered), and only if the text in
+/// the slot has not been used since the last miss.
+pub(crate) struct TextCache {
+    slots: Box<[Slot]>,
+}
+
+#[derive(Clone, Default)]
+struct Slot {
+    text: Option<Arc<str>>,
+    /// The text in the slot was used since the last miss.
+    hit: bool,
+    /// The high bits of the hash of the text that missed last.
+    missed: u32,
+}
+
+impl TextCache {
+    /// 4096 slots (96 KiB): room for the values of the tags a trace repeats.
+    const BITS: u32 = 12;
+
+    pub(crate) fn share(&mut self, text: &str) -> Arc<str> {
+        // The top bits of a multiplicative hash are the well-mixed ones.
+        let hash = crate::hash::quick_text_hash(text.as_bytes());
+        let slot = &mut self.slots[(hash >> (64 - Self::BITS)) as usize];
+        if let Some(shared) = &slot.text {
+            if **shared == *text {
+                slot.hit = true;
+                return shared.clone();
+            }
+        }
+        let new: Arc<str> = Arc::from(text);
+        let fingerprint = (hash >> 20) as u32;
+        let again = std::mem::replace(&mut slot.missed, fingerprint) == fingerprint;
+        let used = std::mem::take(&mut slot.hit);
+        if slot.text.is_none() || (again && !used) {
+            slot.text = Some(new.clone());
+        }
+        new
+    }
+}
+
+impl Default for TextCache {
+    fn default() -> TextCache {
+        TextCache {
+            slots: vec![Slot::default(); 1 << Self::BITS].into_boxed_slice(),
+        }
+    }
+}
+
 /// What an adapter produces: spans in input order, not yet grouped into traces, and the
 /// tables they refer to.
 #[derive(Default)]

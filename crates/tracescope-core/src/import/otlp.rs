@@ -9,6 +9,7 @@
 
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -363,7 +364,7 @@ fn convert_span(w: WireSpan<'_>, strings: &mut Strings) -> Span {
         .flatten()
         .map(|e| Annotation {
             at: Micros(micros_from_nanos(e.time_unix_nano.map_or(0, |n| n.0))),
-            value: e.name.map_or_else(Box::default, |n| n.0.into()),
+            value: e.name.map_or_else(|| Arc::from(""), |n| n.0.into()),
             attributes: convert_attributes(e.attributes, strings).into_boxed_slice(),
         })
         .collect();

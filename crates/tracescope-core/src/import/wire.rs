@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::TextCache;
 use crate::model::{Endpoint, StrId, Strings, Value};
 
 /// An integer that may arrive as an integer, a float (rounded) or a numeric string.
@@ -312,7 +313,7 @@ pub struct ZipkinEndpoint<'a> {
 }
 
 impl ZipkinEndpoint<'_> {
-    pub fn convert(self, strings: &mut Strings) -> Endpoint {
+    pub fn convert(self, strings: &mut Strings, texts: &mut TextCache) -> Endpoint {
         Endpoint {
             // Zipkin lower-cases service names.
             service: self.service_name.map_or(StrId::EMPTY, |s| {
@@ -326,11 +327,11 @@ impl ZipkinEndpoint<'_> {
             ipv4: self
                 .ipv4
                 .filter(|s| !s.0.is_empty())
-                .map(|s| s.0.into_owned().into_boxed_str()),
+                .map(|s| texts.share(&s.0)),
             ipv6: self
                 .ipv6
                 .filter(|s| !s.0.is_empty())
-                .map(|s| s.0.into_owned().into_boxed_str()),
+                .map(|s| texts.share(&s.0)),
             port: self
                 .port
                 .and_then(|p| u16::try_from(p.0).ok())

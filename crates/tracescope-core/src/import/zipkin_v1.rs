@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::json::for_each_object;
 use super::wire::{CowStr, LenientI64, ScalarText, ZipkinEndpoint};
-use super::{status_from_tags, Batch, Format, ImportError};
+use super::{status_from_tags, Batch, Format, ImportError, TextCache};
 use crate::model::{
     Annotation, Endpoint, Kind, Micros, Span, SpanId, StrId, Strings, Tag, TraceId, Value,
 };
@@ -64,8 +64,9 @@ struct WireBinaryAnnotation<'a> {
 /// Parses Zipkin v1 JSON into spans (not yet grouped into traces).
 pub(super) fn parse(bytes: &[u8]) -> Result<Batch, ImportError> {
     let mut batch = Batch::default();
+    let mut texts = TextCache::default();
     for_each_object(bytes, Format::ZipkinV1, |w: WireSpan| {
-        convert(w, &mut batch.strings, &mut batch.spans);
+        convert(w, &mut batch.strings, &mut texts, &mut batch.spans);
     })?;
     Ok(batch)
 }
@@ -142,7 +143,7 @@ fn close_enough(a: &Endpoint, b: &Endpoint) -> bool {
 }
 
 #[allow(clippy::too_many_lines)]
-fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
+fn convert(w: WireSpan<'_>, strings: &mut Strings, texts: &mut TextCache, out: &mut Vec<Span>) {
     let trace_id = match &w.trace_id_high {
         Some(high) if !high.0.is_empty() && w.trace_id.0.len() <= 16 => {
             TraceId::parse(&format!("{}{:0>16}", high.0, w.trace_id.0), strings)
@@ -173,7 +174,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
     let [mut cs, mut sr, mut ss, mut cr, mut ms, mut mr, mut ws, mut wr]: [Option<Core>; 8] =
         Default::default();
     for a in w.annotations.unwrap_or_default() {
-        let endpoint = a.endpoint.map(|e| e.convert(strings));
+        let endpoint = a.endpoint.map(|e| e.convert(strings, texts));
         let value = a.value.0;
         let slot = match (value.as_ref(), endpoint.is_some()) {
             ("cs", true) => Some(&mut cs),
@@ -352,7 +353,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
     // Binary annotations: address annotations name the remote side; the rest are tags.
     let mut addresses: Vec<(u8, Endpoint)> = Vec::new();
     for b in w.binary_annotations.unwrap_or_default() {
-        let endpoint = b.endpoint.map(|e| e.convert(strings));
+        let endpoint = b.endpoint.map(|e| e.convert(strings, texts));
         let key = b.key.0;
         let value = b.value.map_or(std::borrow::Cow::Borrowed(""), |v| v.0);
         let address = match key.as_ref() {
@@ -371,7 +372,7 @@ fn convert(w: WireSpan<'_>, strings: &mut Strings, out: &mut Vec<Span>) {
         part.error |= key == "error";
         part.tags.push(Tag {
             key: key_id,
-            value: Value::Str(value.into_owned().into_boxed_str()),
+            value: Value::Str(value.into()),
         });
     }
     let first = |kind: u8, local: Option<&Endpoint>| {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::json::{for_each_object_with, ObjectSink};
 use super::wire::{CowStr, LenientI64, ScalarText, ZipkinEndpoint};
-use super::{status_from_tags, Batch, Format, ImportError};
+use super::{status_from_tags, Batch, Format, ImportError, TextCache};
 use crate::model::{
     Annotation, Kind, Micros, Span, SpanId, Status, StrId, Strings, Tag, TraceId, Value,
 };
@@ -74,6 +74,10 @@ struct Reader<'b, 'de> {
 pub(super) struct Scratch<'de> {
     pub tags: Vec<(Cow<'de, str>, Cow<'de, str>)>,
     pub annotations: Vec<WireAnnotation<'de>>,
+    /// The last trace id read, as text and parsed: spans of one trace repeat it, and
+    /// comparing text is cheaper than parsing 32 hex digits again.
+    pub last_trace_id: Option<(Cow<'de, str>, TraceId)>,
+    pub texts: TextCache,
 }
 
 impl<'de> ObjectSink<'de> for Reader<'_, 'de> {
@@ -200,11 +204,12 @@ pub(super) fn build_span<'de>(
         Some(k) if k.eq_ignore_ascii_case("CONSUMER") => Kind::Consumer,
         _ => Kind::Unspecified,
     };
-    let local = f.local.map(|e| e.convert(strings));
-    let remote = f.remote.map(|e| e.convert(strings));
+    let local = f.local.map(|e| e.convert(strings, &mut scratch.texts));
+    let remote = f.remote.map(|e| e.convert(strings, &mut scratch.texts));
     let mut error = false;
     let mut has_status = false;
     // Collected from a drain: allocated once, exactly.
+    let texts = &mut scratch.texts;
     let tags: Vec<Tag> = scratch
         .tags
         .drain(..)
@@ -214,14 +219,14 @@ pub(super) fn build_span<'de>(
             error |= k == "error" || (status_code && v.eq_ignore_ascii_case("ERROR"));
             Tag {
                 key: strings.intern(&k),
-                value: Value::Str(Box::from(&*v)),
+                value: Value::Str(texts.share(&v)),
             }
         })
         .collect();
     let annotations: Vec<Annotation> = scratch
         .annotations
         .drain(..)
-        .map(|a| Annotation::new(Micros(a.timestamp.0), Box::<str>::from(&*a.value.0)))
+        .map(|a| Annotation::new(Micros(a.timestamp.0), texts.share(&a.value.0)))
         .collect();
     let name = f.name.unwrap_or(Cow::Borrowed(""));
     // Without either tag there is no status to read (and no need to look the keys up).
@@ -230,7 +235,14 @@ pub(super) fn build_span<'de>(
     } else {
         Status::default()
     };
-    let trace_id = TraceId::parse(&f.trace_id, strings);
+    let trace_id = match &scratch.last_trace_id {
+        Some((text, id)) if *text == f.trace_id => *id,
+        _ => {
+            let id = TraceId::parse(&f.trace_id, strings);
+            scratch.last_trace_id = Some((f.trace_id, id));
+            id
+        }
+    };
     let id = SpanId::parse(&f.id, strings);
     Span {
         parent_id: f

@@ -174,15 +174,15 @@ impl<'de> Cursor<'de> {
         self.object(|c, key| match &*key {
             "traceId" => set(&mut trace_id, c.string()?),
             "id" => set(&mut id, c.string()?),
-            "parentId" => set(&mut parent_id, c.opt(Self::string)?),
-            "name" => set(&mut name, c.opt(Self::string)?),
-            "kind" => set(&mut kind, c.opt(Self::string)?),
-            "timestamp" => set(&mut timestamp, c.opt(Self::integer)?),
-            "duration" => set(&mut duration, c.opt(Self::integer)?),
-            "localEndpoint" => set(&mut local, c.opt(Self::endpoint)?),
-            "remoteEndpoint" => set(&mut remote, c.opt(Self::endpoint)?),
-            "debug" => set(&mut debug, c.opt(Self::boolean)?),
-            "shared" => set(&mut shared, c.opt(Self::boolean)?),
+            "parentId" => set(&mut parent_id, c.opt(|c| c.string())?),
+            "name" => set(&mut name, c.opt(|c| c.string())?),
+            "kind" => set(&mut kind, c.opt(|c| c.string())?),
+            "timestamp" => set(&mut timestamp, c.opt(|c| c.integer())?),
+            "duration" => set(&mut duration, c.opt(|c| c.integer())?),
+            "localEndpoint" => set(&mut local, c.opt(|c| c.endpoint())?),
+            "remoteEndpoint" => set(&mut remote, c.opt(|c| c.endpoint())?),
+            "debug" => set(&mut debug, c.opt(|c| c.boolean())?),
+            "shared" => set(&mut shared, c.opt(|c| c.boolean())?),
             "annotations" => {
                 if std::mem::replace(&mut annotations, true) {
                     return Err(GiveUp);
@@ -224,10 +224,10 @@ impl<'de> Cursor<'de> {
         let mut ipv6 = None;
         let mut port = None;
         self.object(|c, key| match &*key {
-            "serviceName" => set(&mut service_name, c.opt(Self::string)?),
-            "ipv4" => set(&mut ipv4, c.opt(Self::string)?),
-            "ipv6" => set(&mut ipv6, c.opt(Self::string)?),
-            "port" => set(&mut port, c.opt(Self::integer)?),
+            "serviceName" => set(&mut service_name, c.opt(|c| c.string())?),
+            "ipv4" => set(&mut ipv4, c.opt(|c| c.string())?),
+            "ipv6" => set(&mut ipv6, c.opt(|c| c.string())?),
+            "port" => set(&mut port, c.opt(|c| c.integer())?),
             _ => c.skip(0),
         })?;
         Ok(ZipkinEndpoint {
@@ -311,7 +311,8 @@ impl<'de> Cursor<'de> {
         }
     }
 
-    fn opt<T>(&mut self, read: fn(&mut Self) -> R<T>) -> R<Option<T>> {
+    #[inline(always)]
+    fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> R<T>) -> R<Option<T>> {
         if self.null()? {
             Ok(None)
         } else {
@@ -369,33 +370,31 @@ impl<'de> Cursor<'de> {
 
     /// A string, borrowed from the input unless it has escapes. Control characters and
     /// invalid UTF-8 give up, as do lone surrogates in `\u` escapes.
+    ///
+    /// Inlined (most strings are short and plain, and a call costs as much as reading them);
+    /// text with escapes is built out of line.
+    #[inline(always)]
     fn string(&mut self) -> R<Cow<'de, str>> {
         self.eat(b'"')?;
         let start = self.i;
-        let b = self.b;
-        loop {
-            // Eight bytes at a time while none of them ends the plain run.
-            while let Some(chunk) = b.get(self.i..self.i + 8) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(chunk);
-                if special(u64::from_le_bytes(w)) {
-                    break;
-                }
-                self.i += 8;
-            }
-            match b.get(self.i) {
-                None => return Err(GiveUp),
-                Some(b'"') => {
-                    let s = self.text(start, self.i)?;
-                    self.i += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(&c) if c < 0x20 => return Err(GiveUp),
-                Some(_) => self.i += 1,
-            }
+        let end = plain_run_end(self.b, start);
+        if self.b.get(end) == Some(&b'"') {
+            let s = self.text(start, end)?;
+            self.i = end + 1;
+            return Ok(Cow::Borrowed(s));
         }
-        // Escapes: build the text.
+        self.i = end;
+        self.string_with_escapes(start)
+    }
+
+    /// The rest of a string from its first byte that is not plain text (at the cursor).
+    #[inline(never)]
+    fn string_with_escapes(&mut self, start: usize) -> R<Cow<'de, str>> {
+        let b = self.b;
+        if b.get(self.i) != Some(&b'\\') {
+            // The end of the input, or a control character.
+            return Err(GiveUp);
+        }
         let mut out = self.text(start, self.i)?.to_owned();
         let mut run = self.i;
         loop {
@@ -450,6 +449,7 @@ impl<'de> Cursor<'de> {
 
     /// The input between two byte offsets next to ASCII bytes (quotes, backslashes), which
     /// are always character boundaries.
+    #[inline(always)]
     fn text(&self, from: usize, to: usize) -> R<&'de str> {
         self.s.get(from..to).ok_or(GiveUp)
     }
@@ -502,21 +502,51 @@ impl<'de> Cursor<'de> {
     }
 }
 
-/// Whether any of the eight bytes of `w` is a quote, a backslash or a control character
-/// (the bytes that end a plain run of string text). Bytes of multi-byte characters are not:
-/// the input is valid UTF-8 already.
+/// The offset of the first quote, backslash or control character (the bytes that end a
+/// plain run of string text) at or after `i`, or the length of `b`. Bytes of multi-byte
+/// characters never end a run: the input is valid UTF-8 already. Strings are short (keys,
+/// names, tag values), so this finds the end in one or two steps of sixteen bytes, with the
+/// exact position from the mask rather than a byte loop.
+#[inline(always)]
+fn plain_run_end(b: &[u8], mut i: usize) -> usize {
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        special_mask(u64::from_le_bytes(w))
+    };
+    while i + 16 <= b.len() {
+        let m = word(i);
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        let m = word(i + 8);
+        if m != 0 {
+            return i + 8 + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The high bit of each byte of `w` that is a quote, a backslash or a control character is
+/// set in the result. Exact for the lowest such byte (borrows may mark bytes above it, which
+/// `trailing_zeros` never looks at); zero when there is none.
 #[inline]
-fn special(w: u64) -> bool {
+fn special_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` is zero iff the same byte of `has_zero(x)` has its high bit set (exact
-    // for the lowest such byte, and any set bit means there is one).
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let quote = has_zero(w ^ (ONES * u64::from(b'"')));
     let backslash = has_zero(w ^ (ONES * u64::from(b'\\')));
     // Bytes below 0x20: subtracting 0x20 borrows into the high bit, for bytes < 0x80.
     let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (quote | backslash | control) != 0
+    quote | backslash | control
 }
 
 /// Sets a field once; a repeated field gives up (the serde reader reports it).
@@ -603,6 +633,32 @@ mod tests {
         }
         let bad_utf8 = b"[{\"traceId\":\"a\",\"id\":\"\xff\"}]";
         assert!(parse(bad_utf8).is_none());
+    }
+
+    #[test]
+    fn plain_runs_end_at_the_first_special_byte() {
+        let naive = |b: &[u8], i: usize| {
+            (i..b.len())
+                .find(|&k| matches!(b[k], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(b.len())
+        };
+        // Every special byte at every offset of a run, after plain ASCII and bytes >= 0x80
+        // (which must not end a run, nor make a neighbour look special).
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for len in 0..40 {
+                for filler in [
+                    b'a', 0x80, 0xff, 0x20, 0x7f, 0x21, 0x23, 0x5b, 0x5d, 0xa2, 0xdc,
+                ] {
+                    let mut b = vec![filler; len];
+                    b.push(special);
+                    b.extend_from_slice(b"xyz\"\\");
+                    for start in 0..=len {
+                        assert_eq!(super::plain_run_end(&b, start), naive(&b, start));
+                    }
+                }
+            }
+        }
+        assert_eq!(super::plain_run_end(&[b'a'; 33], 0), 33);
     }
 
     #[test]

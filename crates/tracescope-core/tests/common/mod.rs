@@ -88,8 +88,9 @@ pub struct SpanView {
 pub fn span_view(trace: &Trace, s: &Span) -> SpanView {
     let endpoint = |e: &Option<Endpoint>| {
         e.as_ref().and_then(|e| {
-            let text =
-                |v: &Option<Box<str>>| v.as_deref().filter(|s| !s.is_empty()).map(String::from);
+            let text = |v: &Option<std::sync::Arc<str>>| {
+                v.as_deref().filter(|s| !s.is_empty()).map(String::from)
+            };
             let v = (
                 trace.str(e.service).to_string(),
                 text(&e.ipv4),
