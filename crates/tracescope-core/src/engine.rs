@@ -256,6 +256,21 @@ impl Engine {
             .collect())
     }
 
+    /// The filter's answer as the page uses it: [`crate::layout::rows::marks`] by model
+    /// position (matches, and matches with their ancestors), and the number of matches.
+    /// Empty marks: no filter.
+    pub fn filter_marks(&self, trace: usize, query: &str) -> Result<(Vec<u8>, usize), FilterError> {
+        let matches = self.filter(trace, query)?;
+        let Some(d) = self.traces.get(trace).filter(|_| !matches.is_empty()) else {
+            return Ok((Vec::new(), 0));
+        };
+        let preorder = &d.tree.preorder;
+        Ok(crate::layout::rows::filter_marks(
+            matches.into_iter(),
+            |pos| d.tree.depth[preorder[pos].get()] as usize,
+        ))
+    }
+
     pub fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {
         let d = self.traces.get(trace)?;
         let k = span as usize;
@@ -520,6 +535,12 @@ mod tests {
         assert_eq!(info.traces[0].span_count, 2);
         assert_eq!(e.model(0).map(|m| m.len()), Some(2));
         assert_eq!(e.filter(0, "is:error").expect("valid"), vec![false, true]);
+        assert_eq!(
+            e.filter_marks(0, "is:error").expect("valid"),
+            (vec![2, 3], 1),
+            "the match, and its parent shown with it"
+        );
+        assert_eq!(e.filter_marks(0, "").expect("valid"), (Vec::new(), 0));
         assert!(e.filter(0, "").expect("valid").is_empty());
         assert!(e.filter(0, "dur>x").is_err());
         let critical = e.filter(0, "is:critical").expect("valid");
