@@ -3,10 +3,12 @@
 //! engine for everything else (filter matches, span details). In the browser the engine
 //! runs in a Web Worker, so answers travel as serialisable values.
 
+use std::cell::OnceCell;
+
 use serde::{Deserialize, Serialize};
 
 use crate::derive::{derive, skew, DeriveOptions, Derived, SpanTree, Summary};
-use crate::filter::{Filter, FilterError};
+use crate::filter::{Filter, FilterColumns, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
 use crate::layout::time_axis::format_duration;
@@ -161,6 +163,9 @@ pub struct LinkDetail {
 pub struct Engine {
     format: &'static str,
     traces: Vec<Derived>,
+    /// Each trace's filter columns, made on the first filter or by [`Engine::prepare_filter`]
+    /// (they do not depend on skew correction).
+    filter_columns: Vec<OnceCell<FilterColumns>>,
 }
 
 impl Engine {
@@ -182,14 +187,31 @@ impl Engine {
             report(Progress::new(Stage::Deriving, i as u64, total));
             traces.push(derive(t, DeriveOptions::default()));
         }
-        Ok(Engine {
-            format: imported.format.name(),
-            traces,
-        })
+        Ok(Engine::from_derived(imported.format.name(), traces))
     }
 
     pub fn from_derived(format: &'static str, traces: Vec<Derived>) -> Engine {
-        Engine { format, traces }
+        Engine {
+            format,
+            filter_columns: traces.iter().map(|_| OnceCell::new()).collect(),
+            traces,
+        }
+    }
+
+    /// Makes `trace`'s filter columns now (≈ a pass over its spans), so that the first
+    /// filter does not pay for them: the worker calls this once a load is answered, while the
+    /// page draws.
+    pub fn prepare_filter(&self, trace: usize) {
+        let _ = self.columns(trace);
+    }
+
+    fn columns(&self, trace: usize) -> Option<&FilterColumns> {
+        let d = self.traces.get(trace)?;
+        Some(
+            self.filter_columns
+                .get(trace)?
+                .get_or_init(|| FilterColumns::of(d)),
+        )
     }
 
     pub fn info(&self) -> LoadInfo {
@@ -231,25 +253,12 @@ impl Engine {
 
     /// Filter matches by model position. An empty query matches nothing (no filter).
     pub fn filter(&self, trace: usize, query: &str) -> Result<Vec<bool>, FilterError> {
-        let filter = Filter::parse(query)?;
-        let Some(d) = self.traces.get(trace) else {
+        let Some(by_span) = self.matches_by_span(trace, query)? else {
             return Ok(Vec::new());
         };
-        if filter.is_empty() {
-            return Ok(Vec::new());
-        }
-        let critical = if filter.terms.contains(&crate::filter::Term::Critical) {
-            let mut on = vec![false; d.trace.spans.len()];
-            for seg in d.critical_path() {
-                on[seg.span.get()] = true;
-            }
-            on
-        } else {
-            Vec::new()
-        };
-        let by_span = filter.apply(d, &critical);
         // Positions are the tree's preorder, as in the model.
-        Ok(d.tree
+        Ok(self.traces[trace]
+            .tree
             .preorder
             .iter()
             .map(|s| by_span.get(s.get()).copied().unwrap_or(false))
@@ -260,15 +269,40 @@ impl Engine {
     /// position (matches, and matches with their ancestors), and the number of matches.
     /// Empty marks: no filter.
     pub fn filter_marks(&self, trace: usize, query: &str) -> Result<(Vec<u8>, usize), FilterError> {
-        let matches = self.filter(trace, query)?;
-        let Some(d) = self.traces.get(trace).filter(|_| !matches.is_empty()) else {
+        let Some(by_span) = self.matches_by_span(trace, query)? else {
             return Ok((Vec::new(), 0));
         };
-        let preorder = &d.tree.preorder;
+        let tree = &self.traces[trace].tree;
         Ok(crate::layout::rows::filter_marks(
-            matches.into_iter(),
-            |pos| d.tree.depth[preorder[pos].get()] as usize,
+            tree.preorder
+                .iter()
+                .map(|s| by_span.get(s.get()).copied().unwrap_or(false)),
+            |pos| tree.depth[tree.preorder[pos].get()] as usize,
         ))
+    }
+
+    /// Matches by span index; `None` for an empty query or a trace that is not there.
+    fn matches_by_span(&self, trace: usize, query: &str) -> Result<Option<Vec<bool>>, FilterError> {
+        let filter = Filter::parse(query)?;
+        let Some(d) = self.traces.get(trace) else {
+            return Ok(None);
+        };
+        if filter.is_empty() {
+            return Ok(None);
+        }
+        let critical = if filter.terms.contains(&crate::filter::Term::Critical) {
+            let mut on = vec![false; d.trace.spans.len()];
+            for seg in d.critical_path() {
+                on[seg.span.get()] = true;
+            }
+            on
+        } else {
+            Vec::new()
+        };
+        Ok(Some(match self.columns(trace) {
+            Some(cols) => filter.apply_with(d, &critical, cols),
+            None => filter.apply(d, &critical),
+        }))
     }
 
     pub fn span_detail(&self, trace: usize, span: u32) -> Option<SpanDetail> {

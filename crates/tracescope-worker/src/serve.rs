@@ -171,4 +171,16 @@ async fn load(
     );
     envelope.buf = model;
     post(&envelope);
+    if view {
+        // While the page copies, decodes and draws the model, this worker is idle: make the
+        // filter's columns now, so the first filter does not wait for them.
+        let prepare = wasm_bindgen::closure::Closure::once_into_js(|| {
+            ENGINE.with_borrow(|e| {
+                if let Some(e) = e {
+                    e.prepare_filter(0);
+                }
+            });
+        });
+        let _ = scope().set_timeout_with_callback(prepare.unchecked_ref());
+    }
 }
