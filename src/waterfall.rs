@@ -355,7 +355,14 @@ pub fn Waterfall(
     st.update_value(|s| s.redraw = Some(std::rc::Rc::new(schedule)));
     Effect::new(move |_| {
         if canvas.get().is_some() {
-            schedule();
+            // The first draw waits until the browser has laid out the new page in a frame of
+            // its own, so reading the canvas's size does not force that layout inside our
+            // frame: the two made one task of over 100 ms for a 10k-span load here.
+            let pending = st.try_with_value(|s| s.frame_pending).unwrap_or(true);
+            if !pending {
+                st.update_value(|s| s.frame_pending = true);
+                request_animation_frame(move || set_timeout(draw, std::time::Duration::ZERO));
+            }
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
