@@ -85,9 +85,13 @@ thread_local! {
 /// Called at start-up and after each load; an idle worker costs a few MB.
 pub fn prewarm() {
     if worker_available() && SPARE.with_borrow(Option::is_none) {
-        SPARE.set(Link::spawn());
+        SPARE.set(Link::adopt_early().or_else(Link::spawn));
     }
 }
+
+/// The global where `start-worker.js` (loaded by `index.html`, see there) leaves the worker
+/// it started before the page's wasm had loaded: `{ worker, messages, failed }`.
+const EARLY_WORKER: &str = "__tracescopeEarlyWorker";
 
 /// Stops the load in flight, if any: its worker is terminated and its `open` returns
 /// [`LoadError::Abandoned`]. Loads already finished are not affected.
@@ -198,22 +202,29 @@ impl EngineClient {
         }
     }
 
-    /// Filter matches by model position (empty: no filter). If the worker is gone, nothing
-    /// matches.
-    pub async fn filter(&self, trace: usize, query: String) -> Result<Vec<bool>, FilterError> {
+    /// Filter marks by model position (`layout::rows::marks`; empty: no filter) and the
+    /// number of matches, computed by the engine and used by the page as they are. If the
+    /// worker is gone, nothing matches.
+    pub async fn filter(
+        &self,
+        trace: usize,
+        query: String,
+    ) -> Result<(Vec<u8>, usize), FilterError> {
         match &*self.inner {
-            Inner::Local(engine) => engine.borrow().filter(trace, &query),
+            Inner::Local(engine) => engine.borrow().filter_marks(trace, &query),
             Inner::Worker { link, .. } => {
+                let start = crate::progress::now_ms();
                 let Ok(answer) = link.request(Request::Filter { trace, query }).await else {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), 0));
                 };
+                // The engine's share of a filter's latency, for the benchmark.
+                crate::progress::measure_since("tracescope:filter-engine", start);
                 match answer.msg {
                     Reply::Filter { result: Err(e) } => Err(e),
-                    Reply::Filter { result: Ok(()) } => Ok(answer
-                        .buf
-                        .map(|b| bytes_of(&b).into_iter().map(|x| x != 0).collect())
-                        .unwrap_or_default()),
-                    _ => Ok(Vec::new()),
+                    Reply::Filter { result: Ok(count) } => {
+                        Ok((answer.buf.map(|b| bytes_of(&b)).unwrap_or_default(), count))
+                    }
+                    _ => Ok((Vec::new(), 0)),
                 }
             }
         }
@@ -357,9 +368,7 @@ fn unexpected(reply: &Reply) -> LoadError {
 /// for the benchmark (`copy-model` and `decode-model` span their tasks).
 async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> {
     let start = crate::progress::now_ms();
-    // One copy by the browser into uninitialised wasm memory (a few ms for tens of MB; an
-    // earlier copy into a zero-filled buffer spent over 60 ms zero-filling a 1M model).
-    let bytes = bytes_of(buf);
+    let bytes = copy_in_slices(buf).await;
     crate::progress::measure_since("tracescope:copy-model", start);
     yield_to_browser().await;
     let start = crate::progress::now_ms();
@@ -377,6 +386,34 @@ async fn decode_model(buf: &js_sys::ArrayBuffer) -> Option<Arc<WaterfallModel>> 
     yield_to_browser().await;
     model
 }
+
+/// A received buffer → bytes in wasm memory, in slices of [`COPY_SLICE`], yielding to the
+/// browser once a task has worked for [`TASK_BUDGET_MS`]. The cost of a big copy is the
+/// first touch of freshly grown wasm memory (page faults), not the copy: a 1M-span model
+/// (≈100 MB) copied in one go took 40–130 ms of one task here.
+async fn copy_in_slices(buf: &js_sys::ArrayBuffer) -> Vec<u8> {
+    let all = js_sys::Uint8Array::new(buf);
+    let n = all.length() as usize;
+    if n <= COPY_SLICE {
+        return bytes_of(buf);
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut task_start = crate::progress::now_ms();
+    while out.len() < n {
+        let at = out.len();
+        let end = (at + COPY_SLICE).min(n);
+        out.resize(end, 0);
+        all.subarray(at as u32, end as u32)
+            .copy_to(&mut out[at..end]);
+        if crate::progress::now_ms() - task_start > TASK_BUDGET_MS {
+            yield_to_browser().await;
+            task_start = crate::progress::now_ms();
+        }
+    }
+    out
+}
+
+const COPY_SLICE: usize = 4 << 20;
 
 /// How long main-thread work on a model may run before it yields to the browser.
 const TASK_BUDGET_MS: f64 = 16.0;
@@ -456,10 +493,38 @@ impl Link {
 
     /// Creates a worker; it starts in the background.
     fn spawn() -> Option<Rc<Link>> {
-        // A module worker: Trunk's loader imports the wasm-bindgen glue as an ES module.
+        // A module worker: its loader imports the wasm-bindgen glue as an ES module.
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(&worker_url(), &options).ok()?;
+        Some(Link::wrap(worker))
+    }
+
+    /// The worker `start-worker.js` started while the page loaded, if there is one, with
+    /// what it said meanwhile (its `Ready`, or its failure to start). Marks it taken either
+    /// way, so that script, if it runs only now, starts none.
+    fn adopt_early() -> Option<Rc<Link>> {
+        let global = js_sys::global();
+        let key = JsValue::from_str(EARLY_WORKER);
+        let early = js_sys::Reflect::get(&global, &key).ok()?;
+        let _ = js_sys::Reflect::set(&global, &key, &JsValue::NULL);
+        let field = |name: &str| js_sys::Reflect::get(&early, &name.into()).ok();
+        let worker: Worker = field("worker")?.dyn_into().ok()?;
+        let link = Link::wrap(worker);
+        if let Some(messages) = field("messages").filter(|m| m.is_object()) {
+            for message in js_sys::Array::from(&messages).iter() {
+                link.on_message(&message);
+            }
+        }
+        if field("failed").and_then(|f| f.as_bool()) == Some(true) {
+            link.on_error("");
+        }
+        Some(link)
+    }
+
+    /// Takes charge of a worker that is starting (or has started): its messages and errors
+    /// now come here.
+    fn wrap(worker: Worker) -> Rc<Link> {
         let link = Rc::new(Link {
             worker,
             next_id: Cell::new(NO_REQUEST + 1),
@@ -509,7 +574,7 @@ impl Link {
                 START_TIMEOUT_MS,
             );
         }
-        Some(link)
+        link
     }
 
     /// Waits until the worker listens (true) or could not start (false).

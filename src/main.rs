@@ -33,6 +33,17 @@ fn main() {
     if own_page {
         // The first trace load should not wait for its worker to start.
         engine_client::prewarm();
-        leptos::mount::mount_to_body(app::App);
+        // Mounting gets a task of its own: `main` runs in the task that finishes compiling
+        // and instantiating the wasm, and the two together made one task of 70–110 ms.
+        let mount = wasm_bindgen::closure::Closure::once_into_js(|| {
+            leptos::mount::mount_to_body(app::App);
+        });
+        let deferred = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback(wasm_bindgen::JsCast::unchecked_ref(&mount))
+                .is_ok()
+        });
+        if !deferred {
+            leptos::mount::mount_to_body(app::App);
+        }
     }
 }

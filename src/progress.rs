@@ -10,8 +10,10 @@
 //! `tracescope:stage:<reading|parsing|deriving|building>` when each stage starts,
 //! `tracescope:load-end`, and `tracescope:first-frame` when the waterfall of a newly shown
 //! model has been drawn for the first time, `tracescope:minimap-ready` when its minimap is
-//! complete (for big traces, in slices after the first frame). Measures: `tracescope:decode-model`, the
-//! main-thread decoding of a model received from the worker.
+//! complete (for big traces, in slices after the first frame); both only by the view of the
+//! latest load. Measures: `tracescope:copy-model` and `tracescope:decode-model`, the
+//! main-thread copy and decoding of a model received from the worker;
+//! `tracescope:filter-engine` (set by `engine_client`), a filter's round trip to the worker.
 
 use std::cell::Cell;
 
@@ -76,13 +78,20 @@ pub fn measure_since(name: &str, start: f64) {
     }
 }
 
-/// Marks the first frame drawn of a newly shown model (once per load).
-pub fn first_frame() {
+/// The latest load's ticket: a view records it when it is created, so that only the view of
+/// the latest load sets its marks (an older view still on screen during a new load may
+/// finish its own minimap meanwhile, which must not count as the new load's).
+pub fn current_ticket() -> u64 {
+    NEXT_TICKET.get() - 1
+}
+
+/// Marks the first frame drawn of a newly shown model (once per load), if the view drawing
+/// it belongs to the latest load (`ticket`, from [`current_ticket`] when it was created).
+pub fn first_frame(ticket: u64) {
     thread_local! {
         static MARKED_FOR: Cell<u64> = const { Cell::new(0) };
     }
-    let ticket = NEXT_TICKET.get() - 1;
-    if MARKED_FOR.get() != ticket {
+    if ticket == current_ticket() && MARKED_FOR.get() != ticket {
         MARKED_FOR.set(ticket);
         mark("tracescope:first-frame");
     }
@@ -115,13 +124,12 @@ pub fn tracescope_frame_times() -> Vec<f64> {
 }
 
 /// Marks the minimap of a newly shown model complete (once per load): for a big trace it is
-/// aggregated in slices after the first frame.
-pub fn minimap_ready() {
+/// aggregated in slices after the first frame. `ticket` as for [`first_frame`].
+pub fn minimap_ready(ticket: u64) {
     thread_local! {
         static MARKED_FOR: Cell<u64> = const { Cell::new(0) };
     }
-    let ticket = NEXT_TICKET.get() - 1;
-    if MARKED_FOR.get() != ticket {
+    if ticket == current_ticket() && MARKED_FOR.get() != ticket {
         MARKED_FOR.set(ticket);
         mark("tracescope:minimap-ready");
     }

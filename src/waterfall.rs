@@ -13,7 +13,7 @@ use tracescope_core::layout::color::Theme;
 use tracescope_core::layout::minimap;
 use tracescope_core::layout::model::{flag, WaterfallModel};
 use tracescope_core::layout::rows::{
-    collapse_all, collapse_shorter_than, collapse_to_depth, rows, with_ancestors, RowsRequest,
+    collapse_all, collapse_shorter_than, collapse_to_depth, marks, rows, RowsRequest,
 };
 use tracescope_core::layout::time_axis::format_duration;
 use tracescope_core::layout::waterfall::{scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
@@ -82,12 +82,9 @@ struct ViewState {
     m: Arc<WaterfallModel>,
     rows: Vec<u32>,
     collapsed: Vec<bool>,
-    /// Filter matches by position; `None` when no filter is active.
-    matches: Option<Vec<bool>>,
-    /// Matches plus ancestors (for "only" mode).
-    keep: Option<Vec<bool>>,
-    /// Non-matches (for "dim" mode).
-    dim: Option<Vec<bool>>,
+    /// Filter marks by position (`marks::MATCH`, and `marks::SHOWN` for matches and their
+    /// ancestors in "only" mode), as the engine sent them; `None` when no filter is active.
+    matches: Option<Vec<u8>>,
     mode: FilterMode,
     focus: Option<u32>,
     vp: Option<Viewport>,
@@ -109,12 +106,14 @@ struct ViewState {
     redraw: Option<std::rc::Rc<dyn Fn()>>,
     /// A zoom window from the URL, applied once the canvas has a size.
     pending_window: Option<(f64, f64)>,
+    /// The load this view shows (`progress::current_ticket` at creation), for its marks.
+    ticket: u64,
 }
 
 impl ViewState {
     fn rebuild_rows(&mut self) {
         let only = match self.mode {
-            FilterMode::Only => self.keep.as_deref(),
+            FilterMode::Only => self.matches.as_deref(),
             FilterMode::Dim => None,
         };
         self.rows = rows(
@@ -254,8 +253,6 @@ pub fn Waterfall(
         rows: initial_rows,
         m: model,
         matches: None,
-        keep: None,
-        dim: None,
         mode: FilterMode::Dim,
         focus: None,
         vp: None,
@@ -271,6 +268,7 @@ pub fn Waterfall(
         minimap_gen: 0,
         redraw: None,
         pending_window: url_window(),
+        ticket: crate::progress::current_ticket(),
     });
 
     // ---- drawing -------------------------------------------------------------------
@@ -314,7 +312,7 @@ pub fn Waterfall(
                     selected: s.selected,
                     hovered: s.hovered,
                     dim: match s.mode {
-                        FilterMode::Dim => s.dim.as_deref(),
+                        FilterMode::Dim => s.matches.as_deref(),
                         FilterMode::Only => None,
                     },
                     critical: s.critical,
@@ -346,7 +344,9 @@ pub fn Waterfall(
             minimap_slices(st, generation);
         }
         if ready.try_get_untracked() == Some(false) {
-            crate::progress::first_frame();
+            if let Some(ticket) = st.try_with_value(|s| s.ticket) {
+                crate::progress::first_frame(ticket);
+            }
             let zoomed_now = st.try_with_value(|s| s.vp.is_some_and(|v| v.is_zoomed(s.total())));
             if let Some(z) = zoomed_now {
                 zoomed.try_set(z);
@@ -365,7 +365,14 @@ pub fn Waterfall(
     st.update_value(|s| s.redraw = Some(std::rc::Rc::new(schedule)));
     Effect::new(move |_| {
         if canvas.get().is_some() {
-            schedule();
+            // The first draw waits until the browser has laid out the new page in a frame of
+            // its own, so reading the canvas's size does not force that layout inside our
+            // frame: the two made one task of over 100 ms for a 10k-span load here.
+            let pending = st.try_with_value(|s| s.frame_pending).unwrap_or(true);
+            if !pending {
+                st.update_value(|s| s.frame_pending = true);
+                request_animation_frame(move || set_timeout(draw, std::time::Duration::ZERO));
+            }
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
@@ -525,16 +532,18 @@ pub fn Waterfall(
                     return;
                 }
                 match result {
-                    Ok(found) => {
+                    Ok((found, count)) => {
                         filter_error.set(None);
                         let matches = (!found.is_empty()).then_some(found);
+                        match_count.set(matches.is_some().then_some(count));
                         st.update_value(|s| {
-                            s.keep = matches.as_ref().map(|m| with_ancestors(&s.m, m));
-                            s.dim = matches.as_ref().map(|m| m.iter().map(|x| !x).collect());
-                            match_count
-                                .set(matches.as_ref().map(|m| m.iter().filter(|x| **x).count()));
                             s.matches = matches;
-                            s.rebuild_rows();
+                            // Dimming leaves the rows as they are: only the minimap changes.
+                            if matches!(s.mode, FilterMode::Only) {
+                                s.rebuild_rows();
+                            } else {
+                                s.invalidate_minimap();
+                            }
                         });
                     }
                     Err(e) => filter_error.set(Some(e)),
@@ -558,7 +567,7 @@ pub fn Waterfall(
                         (from + n - i % n) % n
                     }
                 })
-                .find(|&p| matches[p])
+                .find(|&p| matches[p] & marks::MATCH != 0)
                 .map(|p| p as u32)
         });
         if let Some(p) = next {
@@ -1216,7 +1225,7 @@ fn minimap_slices(st: StoredValue<ViewState, LocalStorage>, generation: u64) {
                     return None;
                 }
                 let dim = match s.mode {
-                    FilterMode::Dim => s.dim.as_deref(),
+                    FilterMode::Dim => s.matches.as_deref(),
                     FilterMode::Only => None,
                 };
                 let job = s.minimap_job.as_mut()?;
@@ -1230,7 +1239,9 @@ fn minimap_slices(st: StoredValue<ViewState, LocalStorage>, generation: u64) {
             match status.flatten() {
                 Some(false) => minimap_slices(st, generation),
                 Some(true) => {
-                    crate::progress::minimap_ready();
+                    if let Some(ticket) = st.try_with_value(|s| s.ticket) {
+                        crate::progress::minimap_ready(ticket);
+                    }
                     if let Some(redraw) = st.try_with_value(|s| s.redraw.clone()).flatten() {
                         redraw();
                     }
@@ -1262,13 +1273,13 @@ fn draw_minimap(
         let mut job = minimap::Builder::new(s.rows.len(), pw, ph, theme.ruler, theme.error);
         if s.rows.len() <= MINIMAP_SLICE {
             let dim = match s.mode {
-                FilterMode::Dim => s.dim.as_deref(),
+                FilterMode::Dim => s.matches.as_deref(),
                 FilterMode::Only => None,
             };
             job.add(&s.m, &s.rows, dim, s.rows.len());
             s.minimap = image_data(job.finish());
             s.minimap_valid = true;
-            crate::progress::minimap_ready();
+            crate::progress::minimap_ready(s.ticket);
         } else {
             // Too many rows for one frame: aggregated in slices, each a task of its own, and
             // shown when complete (the previous image stays meanwhile).

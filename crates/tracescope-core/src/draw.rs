@@ -3,6 +3,7 @@
 
 use crate::layout::color::{mix, text_on, Theme};
 use crate::layout::model::{flag, WaterfallModel};
+use crate::layout::rows::marks::MATCH;
 use crate::layout::time_axis::format_duration;
 use crate::layout::waterfall::{Scene, Viewport, ROW_HEIGHT, RULER_HEIGHT};
 
@@ -37,8 +38,11 @@ pub trait Painter {
 pub struct Marks<'a> {
     pub selected: Option<u32>,
     pub hovered: Option<u32>,
-    /// Rows drawn faintly (filter non-matches in "dim" mode), by position.
-    pub dim: Option<&'a [bool]>,
+    /// Filter marks by position ("dim" mode): rows without [`marks::MATCH`] are drawn
+    /// faintly.
+    ///
+    /// [`marks::MATCH`]: crate::layout::rows::marks::MATCH
+    pub dim: Option<&'a [u8]>,
     /// Overlay the critical path.
     pub critical: bool,
     /// The name column's label for a span without a service, in the UI's language
@@ -79,7 +83,7 @@ pub fn paint_waterfall(
     let dimmed = |i: usize| {
         marks
             .dim
-            .is_some_and(|d| d.get(scene.pos[i] as usize).copied().unwrap_or(false))
+            .is_some_and(|d| d.get(scene.pos[i] as usize).copied().unwrap_or(0) & MATCH == 0)
     };
     p.fill_rect(0.0, 0.0, vp.width, vp.height, theme.background);
     // Row backgrounds: stripes, hover, selection.

@@ -3,10 +3,12 @@
 //! engine for everything else (filter matches, span details). In the browser the engine
 //! runs in a Web Worker, so answers travel as serialisable values.
 
+use std::cell::OnceCell;
+
 use serde::{Deserialize, Serialize};
 
 use crate::derive::{derive, skew, DeriveOptions, Derived, SpanTree, Summary};
-use crate::filter::{Filter, FilterError};
+use crate::filter::{Filter, FilterColumns, FilterError};
 use crate::import::{import, ImportError};
 use crate::layout::model::WaterfallModel;
 use crate::layout::time_axis::format_duration;
@@ -161,6 +163,9 @@ pub struct LinkDetail {
 pub struct Engine {
     format: &'static str,
     traces: Vec<Derived>,
+    /// Each trace's filter columns, made on the first filter or by [`Engine::prepare_filter`]
+    /// (they do not depend on skew correction).
+    filter_columns: Vec<OnceCell<FilterColumns>>,
 }
 
 impl Engine {
@@ -182,14 +187,31 @@ impl Engine {
             report(Progress::new(Stage::Deriving, i as u64, total));
             traces.push(derive(t, DeriveOptions::default()));
         }
-        Ok(Engine {
-            format: imported.format.name(),
-            traces,
-        })
+        Ok(Engine::from_derived(imported.format.name(), traces))
     }
 
     pub fn from_derived(format: &'static str, traces: Vec<Derived>) -> Engine {
-        Engine { format, traces }
+        Engine {
+            format,
+            filter_columns: traces.iter().map(|_| OnceCell::new()).collect(),
+            traces,
+        }
+    }
+
+    /// Makes `trace`'s filter columns now (≈ a pass over its spans), so that the first
+    /// filter does not pay for them: the worker calls this once a load is answered, while the
+    /// page draws.
+    pub fn prepare_filter(&self, trace: usize) {
+        let _ = self.columns(trace);
+    }
+
+    fn columns(&self, trace: usize) -> Option<&FilterColumns> {
+        let d = self.traces.get(trace)?;
+        Some(
+            self.filter_columns
+                .get(trace)?
+                .get_or_init(|| FilterColumns::of(d)),
+        )
     }
 
     pub fn info(&self) -> LoadInfo {
@@ -231,12 +253,36 @@ impl Engine {
 
     /// Filter matches by model position. An empty query matches nothing (no filter).
     pub fn filter(&self, trace: usize, query: &str) -> Result<Vec<bool>, FilterError> {
-        let filter = Filter::parse(query)?;
-        let Some(d) = self.traces.get(trace) else {
+        let Some(by_span) = self.matches_by_span(trace, query)? else {
             return Ok(Vec::new());
         };
+        // Positions are the tree's preorder, as in the model.
+        Ok(self.traces[trace]
+            .tree
+            .preorder
+            .iter()
+            .map(|s| by_span.get(s.get()).copied().unwrap_or(false))
+            .collect())
+    }
+
+    /// The filter's answer as the page uses it: [`crate::layout::rows::marks`] by model
+    /// position (matches, and matches with their ancestors), and the number of matches.
+    /// Empty marks: no filter.
+    pub fn filter_marks(&self, trace: usize, query: &str) -> Result<(Vec<u8>, usize), FilterError> {
+        let Some(by_span) = self.matches_by_span(trace, query)? else {
+            return Ok((Vec::new(), 0));
+        };
+        Ok(marks_of(&self.traces[trace].tree, &by_span))
+    }
+
+    /// Matches by span index; `None` for an empty query or a trace that is not there.
+    fn matches_by_span(&self, trace: usize, query: &str) -> Result<Option<Vec<bool>>, FilterError> {
+        let filter = Filter::parse(query)?;
+        let Some(d) = self.traces.get(trace) else {
+            return Ok(None);
+        };
         if filter.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let critical = if filter.terms.contains(&crate::filter::Term::Critical) {
             let mut on = vec![false; d.trace.spans.len()];
@@ -247,13 +293,10 @@ impl Engine {
         } else {
             Vec::new()
         };
-        let by_span = filter.apply(d, &critical);
-        // Positions are the tree's preorder, as in the model.
-        Ok(d.tree
-            .preorder
-            .iter()
-            .map(|s| by_span.get(s.get()).copied().unwrap_or(false))
-            .collect())
+        Ok(Some(match self.columns(trace) {
+            Some(cols) => filter.apply_with(d, &critical, cols),
+            None => filter.apply(d, &critical),
+        }))
     }
 
     /// The span (index into the trace) with span id `id` (hex of any case, short ids
@@ -423,6 +466,36 @@ impl Engine {
     }
 }
 
+/// [`crate::layout::rows::filter_marks`] from matches by span index: each match marks its
+/// ancestors by walking up the tree until one is marked already, so only matches and the
+/// ancestors they add are visited, and one pass puts the marks in preorder. (By position,
+/// with a stack of open ancestors, the walk read every position's depth at random: most of
+/// a filter's time at a million spans.)
+fn marks_of(tree: &SpanTree, by_span: &[bool]) -> (Vec<u8>, usize) {
+    use crate::layout::rows::marks::{MATCH, SHOWN};
+    let mut marks = vec![0u8; by_span.len()];
+    let mut count = 0;
+    for (i, _) in by_span.iter().enumerate().filter(|(_, &hit)| hit) {
+        count += 1;
+        marks[i] |= MATCH | SHOWN;
+        let mut up = tree.parent(SpanIdx(i as u32));
+        while let Some(a) = up {
+            let m = &mut marks[a.get()];
+            if *m & SHOWN != 0 {
+                break;
+            }
+            *m |= SHOWN;
+            up = tree.parent(a);
+        }
+    }
+    let by_position = tree
+        .preorder
+        .iter()
+        .map(|s| marks.get(s.get()).copied().unwrap_or(0))
+        .collect();
+    (by_position, count)
+}
+
 fn trace_info(d: &Derived) -> TraceInfo {
     let s = &d.summary;
     TraceInfo {
@@ -566,6 +639,20 @@ mod tests {
         assert_eq!(info.traces[0].span_count, 2);
         assert_eq!(e.model(0).map(|m| m.len()), Some(2));
         assert_eq!(e.filter(0, "is:error").expect("valid"), vec![false, true]);
+        assert_eq!(
+            e.filter_marks(0, "is:error").expect("valid"),
+            (vec![2, 3], 1),
+            "the match, and its parent shown with it"
+        );
+        assert_eq!(e.filter_marks(0, "").expect("valid"), (Vec::new(), 0));
+        // The same marks as the positional walk over the model.
+        let m = e.model(0).expect("trace 0");
+        for q in ["is:error", "service:gateway", "dur>0", "nothing-matches"] {
+            let by_position = e.filter(0, q).expect("valid");
+            let expected =
+                crate::layout::rows::filter_marks(by_position.into_iter(), |p| m.depth[p] as usize);
+            assert_eq!(e.filter_marks(0, q).expect("valid"), expected, "{q}");
+        }
         assert!(e.filter(0, "").expect("valid").is_empty());
         assert!(e.filter(0, "dur>x").is_err());
         let critical = e.filter(0, "is:critical").expect("valid");

@@ -10,7 +10,7 @@
 //! | `Load { source }` | `Progress`… then `Loaded` or `Failed` | a `File` handle with the request (for a file); the first trace's model with `Loaded` |
 //! | `Summarise { source }` | `Loaded` (no model) or `Failed` | as for `Load`; a search answer comes as a transferred `ArrayBuffer` |
 //! | `Model { trace }` | `Model { found }` | `WaterfallModel::to_bytes` |
-//! | `Filter { trace, query }` | `Filter { result }` | one byte per model position, 1 = match |
+//! | `Filter { trace, query }` | `Filter { result }` (the number of matches) | one byte per model position: `layout::rows::marks` (match; shown with ancestors) |
 //! | `Detail { trace, span }` | `Detail { detail }` | — |
 //! | `SkewCorrection { trace, on }` | `Model { found }` | the re-derived trace's model |
 //!
@@ -112,9 +112,11 @@ pub enum Reply {
     Model {
         found: bool,
     },
-    /// `Ok` with one byte per position (none when the query is empty), or why the query is wrong.
+    /// `Ok` with the number of matches and, in the buffer, one byte of
+    /// `layout::rows::marks` per position (none when the query is empty); or why the query
+    /// is wrong.
     Filter {
-        result: Result<(), FilterError>,
+        result: Result<usize, FilterError>,
     },
     Detail {
         detail: Option<SpanDetail>,
@@ -231,9 +233,9 @@ mod tests {
         });
         round(Reply::Model { found: true });
         round(Reply::Export { found: false });
-        round(Reply::Filter { result: Ok(()) });
+        round(Reply::Filter { result: Ok(3) });
         round(Reply::Filter {
-            result: engine.filter(0, "dur>x").map(|_| ()),
+            result: engine.filter_marks(0, "dur>x").map(|(_, n)| n),
         });
         round(Reply::Detail {
             detail: engine.span_detail(0, 0),

@@ -76,13 +76,13 @@ fn handle(envelope: Envelope<Request>) {
             reply_model(id, model);
         }
         Request::Filter { trace, query } => {
-            let result = with_engine(|e| Some(e.filter(trace, &query))).unwrap_or(Ok(Vec::new()));
+            let result =
+                with_engine(|e| Some(e.filter_marks(trace, &query))).unwrap_or(Ok((Vec::new(), 0)));
             match result {
-                Ok(matches) => {
-                    let bytes: Vec<u8> = matches.into_iter().map(u8::from).collect();
+                Ok((marks, count)) => {
                     post(
-                        &Envelope::new(id, Reply::Filter { result: Ok(()) })
-                            .with_buf(buffer_from(&bytes)),
+                        &Envelope::new(id, Reply::Filter { result: Ok(count) })
+                            .with_buf(buffer_from(&marks)),
                     );
                 }
                 Err(e) => reply(id, Reply::Filter { result: Err(e) }),
@@ -177,4 +177,16 @@ async fn load(
     );
     envelope.buf = model;
     post(&envelope);
+    if view {
+        // While the page copies, decodes and draws the model, this worker is idle: make the
+        // filter's columns now, so the first filter does not wait for them.
+        let prepare = wasm_bindgen::closure::Closure::once_into_js(|| {
+            ENGINE.with_borrow(|e| {
+                if let Some(e) = e {
+                    e.prepare_filter(0);
+                }
+            });
+        });
+        let _ = scope().set_timeout_with_callback(prepare.unchecked_ref());
+    }
 }

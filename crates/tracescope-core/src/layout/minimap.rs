@@ -3,6 +3,7 @@
 //! the pixels, using per-pixel-row difference arrays so a long bar costs O(1), not O(width).
 
 use super::model::{flag, WaterfallModel};
+use super::rows::marks;
 
 /// An RGBA image, row-major, 4 bytes per pixel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,12 +13,12 @@ pub struct Image {
     pub rgba: Vec<u8>,
 }
 
-/// Renders `rows` of `m` into `width × height` pixels. `dim` (by position), when given,
-/// marks rows drawn faintly (non-matches of a filter). `background` is 0xRRGGBB.
+/// Renders `rows` of `m` into `width × height` pixels. `dim`, filter marks by position
+/// when given, draws rows without [`marks::MATCH`] faintly. `background` is 0xRRGGBB.
 pub fn render(
     m: &WaterfallModel,
     rows: &[u32],
-    dim: Option<&[bool]>,
+    dim: Option<&[u8]>,
     width: usize,
     height: usize,
     background: u32,
@@ -80,7 +81,7 @@ impl Builder {
         &mut self,
         m: &WaterfallModel,
         rows: &[u32],
-        dim: Option<&[bool]>,
+        dim: Option<&[u8]>,
         count: usize,
     ) -> bool {
         let (w, h) = (self.w, self.h);
@@ -102,7 +103,7 @@ impl Builder {
             // Floor of the start pixel, ceiling of the end pixel, at least one pixel wide.
             let x0 = (start * wide / total).min(wide - 1) as usize;
             let x1 = ((stop * wide + total - 1) / total).clamp(x0 as i64 + 1, wide) as usize;
-            let faint = dim.is_some_and(|d| d.get(k).copied().unwrap_or(false));
+            let faint = dim.is_some_and(|d| d.get(k).copied().unwrap_or(0) & marks::MATCH == 0);
             let wgt = if faint { 0.15 } else { 1.0 };
             let c = if m.flags[k] & flag::ERROR != 0 {
                 self.error_color
@@ -258,7 +259,7 @@ mod tests {
     fn dimmed_rows_are_fainter() {
         let m = model(10);
         let rows = visible_rows(&m, &[]);
-        let dim = vec![true; 10];
+        let dim = vec![0u8; 10];
         let img = render(&m, &rows, Some(&dim), 10, 10, 0xffffff, 0);
         let [r, g, _] = px(&img, 0, 0);
         assert_eq!(r, 255);

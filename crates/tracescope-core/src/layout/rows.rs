@@ -8,8 +8,8 @@ use super::model::{flag, WaterfallModel};
 pub struct RowsRequest<'a> {
     /// Collapsed rows, by position.
     pub collapsed: &'a [bool],
-    /// When set, only these positions are shown (see [`with_ancestors`]).
-    pub only: Option<&'a [bool]>,
+    /// When set, only the positions marked [`marks::SHOWN`] are shown (see [`filter_marks`]).
+    pub only: Option<&'a [u8]>,
     /// When set, only the subtree rooted at this position.
     pub focus: Option<u32>,
 }
@@ -28,7 +28,7 @@ pub fn rows(m: &WaterfallModel, req: RowsRequest<'_>) -> Vec<u32> {
     while pos < to {
         let skip_subtree = m.subtree[pos].max(1) as usize;
         if let Some(only) = req.only {
-            if !only.get(pos).copied().unwrap_or(false) {
+            if only.get(pos).copied().unwrap_or(0) & marks::SHOWN == 0 {
                 pos += skip_subtree;
                 continue;
             }
@@ -51,26 +51,41 @@ pub fn by_position(m: &WaterfallModel, by_span: &[bool]) -> Vec<bool> {
         .collect()
 }
 
-/// `matches` plus every ancestor of a match, so shown matches keep their context.
-pub fn with_ancestors(m: &WaterfallModel, matches: &[bool]) -> Vec<bool> {
-    let mut keep = vec![false; m.len()];
+/// Filter results by model position, one byte each, as the engine sends them to the page,
+/// which uses them as they are (rows, dimming, next/previous match): no pass over every
+/// position on the page's main thread.
+pub mod marks {
+    /// The position matches the filter.
+    pub const MATCH: u8 = 1;
+    /// The position matches or is an ancestor of a match: shown in "only matches" mode.
+    pub const SHOWN: u8 = 2;
+}
+
+/// Marks by position (see [`marks`]) from whether each position matches, and each
+/// position's depth in the preorder (`depth(pos)`); with the number of matches.
+pub fn filter_marks(
+    matches: impl ExactSizeIterator<Item = bool>,
+    depth: impl Fn(usize) -> usize,
+) -> (Vec<u8>, usize) {
+    let mut out = vec![0u8; matches.len()];
+    let mut count = 0;
     // Open ancestors of the current position, by depth.
     let mut path: Vec<usize> = Vec::new();
-    for pos in 0..m.len() {
-        let depth = m.depth[pos] as usize;
-        path.truncate(depth.min(path.len()));
-        if matches.get(pos).copied().unwrap_or(false) {
-            keep[pos] = true;
+    for (pos, hit) in matches.enumerate() {
+        path.truncate(depth(pos).min(path.len()));
+        if hit {
+            count += 1;
+            out[pos] |= marks::MATCH | marks::SHOWN;
             for &a in path.iter().rev() {
-                if keep[a] {
+                if out[a] & marks::SHOWN != 0 {
                     break;
                 }
-                keep[a] = true;
+                out[a] |= marks::SHOWN;
             }
         }
         path.push(pos);
     }
-    keep
+    (out, count)
 }
 
 pub fn collapse_all(m: &WaterfallModel) -> Vec<bool> {
@@ -165,9 +180,9 @@ mod tests {
             ),
             vec![3, 4, 5]
         );
-        let mut hit = vec![false; 6];
+        let mut hit = [false; 6];
         hit[5] = true;
-        let keep = with_ancestors(&m, &hit);
+        let (keep, _) = filter_marks(hit.iter().copied(), |p| m.depth[p] as usize);
         assert_eq!(
             rows(
                 &m,
@@ -179,7 +194,13 @@ mod tests {
             vec![0, 3, 5]
         );
         hit[2] = true;
-        let keep = with_ancestors(&m, &hit);
+        let (keep, count) = filter_marks(hit.iter().copied(), |p| m.depth[p] as usize);
+        assert_eq!(count, 2);
+        assert_eq!(
+            keep,
+            [2, 2, 3, 2, 0, 3],
+            "MATCH on matches, SHOWN on them and their ancestors"
+        );
         assert_eq!(
             rows(
                 &m,
@@ -210,6 +231,8 @@ mod tests {
         let mut hit = vec![false; n as usize];
         hit[n as usize - 1] = true;
         hit[n as usize - 2] = true;
-        assert!(with_ancestors(&m, &hit).iter().all(|&k| k));
+        let (keep, count) = filter_marks(hit.iter().copied(), |p| m.depth[p] as usize);
+        assert_eq!(count, 2);
+        assert!(keep.iter().all(|&k| k & marks::SHOWN != 0));
     }
 }
