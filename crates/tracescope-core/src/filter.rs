@@ -157,7 +157,8 @@ impl StrMemo {
 /// A tag value as text: borrowed for strings, written into `buf` for other types.
 fn value_text<'a>(value: &'a Value, buf: &'a mut String) -> &'a str {
     match value {
-        Value::Str(s) | Value::Json(s) => s,
+        Value::Str(s) => s,
+        Value::Json(s) => s,
         other => {
             use std::fmt::Write;
             buf.clear();
