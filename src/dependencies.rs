@@ -16,8 +16,8 @@ use tracescope_core::engine::TraceInfo;
 use tracescope_core::layout::dependency::{
     dependency_scene, short_count, DependencyRequest, DependencyScene, ErrorRates,
 };
-use wasm_bindgen::JsValue;
 
+use crate::datetime_input::{local_input, parse_local_input};
 use crate::error::AppError;
 use crate::graph_canvas::{GraphCanvas, GraphData};
 use crate::i18n::{tr, Lang, Msg};
@@ -165,27 +165,6 @@ fn dependencies_url(root: &str, end_ms: u64, lookback_ms: u64) -> String {
             ("lookback", lookback_ms.to_string()),
         ])
     )
-}
-
-/// `yyyy-mm-ddThh:mm` in local time, for `<input type=datetime-local>`.
-fn local_input(ms: u64) -> String {
-    let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
-}
-
-fn parse_local_input(v: &str) -> Option<u64> {
-    if v.trim().is_empty() {
-        return None;
-    }
-    let t = js_sys::Date::new(&JsValue::from_str(v)).get_time();
-    (t.is_finite() && t > 0.0).then_some(t as u64)
 }
 
 fn now_ms() -> u64 {
@@ -458,7 +437,7 @@ fn RangeControls(
         params
             .get_untracked()
             .end_ms
-            .map(local_input)
+            .map(|ms| local_input(ms as f64))
             .unwrap_or_default(),
     );
     let apply_custom = move || {
@@ -482,8 +461,8 @@ fn RangeControls(
                 if v == "custom" {
                     let p = params.get_untracked();
                     let end = p.end_ms.unwrap_or_else(now_ms);
-                    start_input.set(local_input(end.saturating_sub(p.lookback_ms)));
-                    end_input.set(local_input(end));
+                    start_input.set(local_input(end.saturating_sub(p.lookback_ms) as f64));
+                    end_input.set(local_input(end as f64));
                     custom.set(true);
                 } else if let Ok(ms) = v.parse::<u64>() {
                     custom.set(false);

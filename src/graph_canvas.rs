@@ -565,7 +565,8 @@ pub fn GraphCanvas(
             .flatten()
             .and_then(|s| d.graph.0.service(&s))
             .and_then(|s| scene.node_of(s));
-        let lit = sel.map(|v| scene.neighbourhood(v, hops.try_get_untracked().unwrap_or(1)));
+        let hops_now = hops.try_get_untracked().unwrap_or(1);
+        let lit = sel.map(|v| scene.neighbourhood(v, hops_now));
         let marks = GraphMarks {
             selected: sel,
             hovered_node: f.hovered_node,
@@ -574,9 +575,9 @@ pub fn GraphCanvas(
         };
         let rates_now = rates.try_get_untracked().unwrap_or_default();
         let key = CacheKey {
-            scene: Arc::as_ptr(&d.scene.0) as usize,
+            scene: key,
             selected: sel,
-            hops: hops.try_get_untracked().unwrap_or(1),
+            hops: hops_now,
             dark: theme == Theme::DARK,
             rates: (rates_now.low.to_bits(), rates_now.high.to_bits()),
         };
@@ -614,6 +615,8 @@ pub fn GraphCanvas(
         let satisfied =
             shown.is_some_and(|p| good_enough(p, &cam, w, h, exact || !stretched, want_whole));
         let no_picture = f.whole.is_none() && shown.is_none();
+        // The region picture covers the view: the whole graph under it would not show.
+        let covered = !want_whole && shown.is_some();
         let direct = (key.clone(), cam, (w, h), (f.hovered_node, f.hovered_edge));
         // Still painting the first picture and nothing moved: the canvas shows this already.
         let paint_view = !(no_picture && f.direct.as_ref() == Some(&direct));
@@ -632,10 +635,8 @@ pub fn GraphCanvas(
             // The whole graph, the region around the view over it, and the tiles of the
             // picture being painted over both: sharper tiles appear as they are done.
             let job = f.job.as_ref().map(|j| &j.picture);
-            for pic in [f.whole.as_ref(), f.window.as_ref(), job]
-                .into_iter()
-                .flatten()
-            {
+            let under = f.whole.as_ref().filter(|_| !covered);
+            for pic in [under, f.window.as_ref(), job].into_iter().flatten() {
                 pic.blit(&ctx, &cam, w, h);
             }
             if stretched {

@@ -5,6 +5,7 @@
 mod app;
 mod canvas;
 mod config;
+mod datetime_input;
 mod dependencies;
 mod detail;
 mod embed;

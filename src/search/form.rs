@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use tracescope_core::api;
 use tracescope_core::search::query::{format_duration_input, parse_duration, suggestions};
 
+use crate::datetime_input::{local_input, parse_local_input};
 use crate::fetch::{self, Abort};
 use crate::i18n::{tr, Lang, Msg};
 use crate::state::{use_app, SearchQuery};
@@ -48,28 +49,6 @@ fn fetch_list(
             }
         }
     });
-}
-
-/// `YYYY-MM-DDTHH:MM` in local time, as `<input type=datetime-local>` wants it.
-fn local_input(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
-}
-
-/// Milliseconds since the epoch of a `datetime-local` value (read as local time).
-fn parse_local_input(v: &str) -> Option<u64> {
-    if v.trim().is_empty() {
-        return None;
-    }
-    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(v)).get_time();
-    (ms.is_finite() && ms > 0.0).then_some(ms as u64)
 }
 
 fn lookback_label(ms: u64, lang: Lang) -> String {

@@ -18,10 +18,11 @@ use tracescope_core::layout::dependency::{
     dependency_scene, Camera, DependencyRequest, ErrorRates,
 };
 
+use tracescope_bench::median;
+
 use crate::{write_stdout, Failure};
 
 const DEFAULT_SIZES: &[(usize, usize)] = &[(100, 500), (300, 1500), (1000, 5000), (2000, 10000)];
-const DEFAULT_TRACE_SIZES: &[usize] = &[10_000, 100_000, 1_000_000];
 
 /// Counts path operations, so the work cannot be optimised away.
 #[derive(Default)]
@@ -67,14 +68,9 @@ fn parse_sizes(v: &str) -> Result<Vec<(usize, usize)>, String> {
         .collect()
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 pub fn run(args: &[String]) -> Result<(), Failure> {
     let mut sizes = DEFAULT_SIZES.to_vec();
-    let mut trace_sizes = DEFAULT_TRACE_SIZES.to_vec();
+    let mut trace_sizes = tracescope_bench::DEFAULT_SIZES.to_vec();
     let mut runs = 5usize;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -85,12 +81,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
         match arg.as_str() {
             "--sizes" => sizes = parse_sizes(value()?).map_err(Failure::Usage)?,
             "--trace-sizes" => {
-                let v = value()?;
-                trace_sizes = v
-                    .split(',')
-                    .map(|t| t.trim().parse::<usize>().ok().filter(|&n| n > 0))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| Failure::Usage(format!("--trace-sizes: not counts: {v:?}")))?;
+                trace_sizes = tracescope_bench::parse_sizes(value()?).map_err(Failure::Usage)?;
             }
             // The benchmark's input as a `/dependencies` answer, for the browser benchmark.
             "--emit" => {

@@ -152,18 +152,15 @@ impl GraphPlan {
     ) -> GraphPlan {
         let mut plan = GraphPlan::empty(cam, width, height, theme);
         plan.steps.push(Step::Clear);
-        let all_edges: Vec<usize> = (0..scene.edge_count())
-            .filter(|&e| plan.on_screen(scene.edge_box[e]))
-            .collect();
-        plan.add_edges(g, scene, theme, rates, marks, all_edges.into_iter());
+        let seen = |b: [f32; 4]| on_screen(cam, width, height, b);
+        let edges = (0..scene.edge_count()).filter(|&e| seen(scene.edge_box[e]));
+        plan.add_edges(g, scene, theme, rates, marks, edges);
         let l = &scene.layout;
-        let all_nodes: Vec<usize> = (0..scene.node_count())
-            .filter(|&v| {
-                let (hw, hh) = (l.w[v] / 2.0, l.h[v] / 2.0);
-                plan.on_screen([l.x[v] - hw, l.y[v] - hh, l.x[v] + hw, l.y[v] + hh])
-            })
-            .collect();
-        plan.add_nodes(g, scene, theme, marks, all_nodes.into_iter(), true);
+        let nodes = (0..scene.node_count()).filter(|&v| {
+            let (hw, hh) = (l.w[v] / 2.0, l.h[v] / 2.0);
+            seen([l.x[v] - hw, l.y[v] - hh, l.x[v] + hw, l.y[v] + hh])
+        });
+        plan.add_nodes(g, scene, theme, marks, nodes, true);
         plan
     }
 
@@ -201,12 +198,6 @@ impl GraphPlan {
             text: theme.text,
             muted: theme.muted,
         }
-    }
-
-    fn on_screen(&self, b: [f32; 4]) -> bool {
-        let a = self.cam.screen([b[0], b[1]]);
-        let z = self.cam.screen([b[2], b[3]]);
-        z[0] >= -20.0 && a[0] <= self.width + 20.0 && z[1] >= -20.0 && a[1] <= self.height + 20.0
     }
 
     fn add_edges(
@@ -502,6 +493,14 @@ impl GraphPlan {
             }
         }
     }
+}
+
+/// Whether the layout box `b` (x0, y0, x1, y1) lands within 20 px of a `width × height`
+/// screen.
+fn on_screen(cam: &Camera, width: f32, height: f32, b: [f32; 4]) -> bool {
+    let a = cam.screen([b[0], b[1]]);
+    let z = cam.screen([b[2], b[3]]);
+    z[0] >= -20.0 && a[0] <= width + 20.0 && z[1] >= -20.0 && a[1] <= height + 20.0
 }
 
 fn trace_edge(p: &mut impl GraphPainter, scene: &DependencyScene, cam: &Camera, e: usize) {

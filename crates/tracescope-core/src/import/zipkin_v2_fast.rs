@@ -92,27 +92,7 @@ impl<'de> Cursor<'de> {
                 batch.spans.push(span);
                 Ok(())
             }
-            b'[' if depth < MAX_DEPTH => {
-                self.i += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.ws();
-                    self.container(batch, scratch, depth + 1)?;
-                    self.ws();
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(GiveUp),
-                    }
-                }
-            }
+            b'[' if depth < MAX_DEPTH => self.array(|c| c.container(batch, scratch, depth + 1)),
             _ => Err(GiveUp),
         }
     }
@@ -147,6 +127,30 @@ impl<'de> Cursor<'de> {
             match self.peek()? {
                 b',' => self.i += 1,
                 b'}' => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(GiveUp),
+            }
+        }
+    }
+
+    /// Calls `item` for each element of an array (the cursor on its `[`), with the cursor
+    /// on the element; `item` must consume it.
+    fn array(&mut self, mut item: impl FnMut(&mut Self) -> R<()>) -> R<()> {
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            item(self)?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
                     self.i += 1;
                     return Ok(());
                 }
@@ -239,17 +243,10 @@ impl<'de> Cursor<'de> {
     }
 
     fn annotations(&mut self, out: &mut Vec<WireAnnotation<'de>>) -> R<()> {
-        self.eat(b'[')?;
-        self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Ok(());
-        }
-        loop {
-            self.ws();
+        self.array(|c| {
             let mut timestamp = None;
             let mut value = None;
-            self.object(|c, key| match &*key {
+            c.object(|c, key| match &*key {
                 "timestamp" => set(&mut timestamp, c.integer()?),
                 "value" => set(&mut value, c.string()?),
                 _ => c.skip(0),
@@ -258,16 +255,8 @@ impl<'de> Cursor<'de> {
                 timestamp: LenientI64(timestamp.ok_or(GiveUp)?),
                 value: CowStr(value.ok_or(GiveUp)?),
             });
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return Err(GiveUp),
-            }
-        }
+            Ok(())
+        })
     }
 
     /// Tag values: strings as they are, `true`/`false` and integers as their text, `null` as
@@ -475,27 +464,7 @@ impl<'de> Cursor<'de> {
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
             b'{' => self.object(|c, _| c.skip(depth + 1)),
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(());
-                }
-                loop {
-                    self.ws();
-                    self.skip(depth + 1)?;
-                    self.ws();
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(GiveUp),
-                    }
-                }
-            }
+            b'[' => self.array(|c| c.skip(depth + 1)),
             // Numbers other than plain integers are rare in unknown fields: give up.
             _ => self.integer().map(drop),
         }
